@@ -1,0 +1,55 @@
+"""`snakemake-domino`: the command-line tools around the executor.
+
+Each command group lives in its own module and registers itself here:
+`local` (the local Domino server), `schedule` (scheduled jobs), `jobs` (inspect jobs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# module name -> help line; each module exposes `register(subparsers)`
+COMMAND_GROUPS = {
+    "local": "run the local Domino server",
+    "schedule": "create, list, pause, resume and delete scheduled Domino jobs",
+    "jobs": "list, show, follow and stop Domino jobs",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="snakemake-domino",
+        description="Tools for the Snakemake Domino executor plugin.",
+    )
+    groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
+    for name, help_text in COMMAND_GROUPS.items():
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(groups.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except CliError as exc:
+        print(f"snakemake-domino: error: {exc}", file=sys.stderr)
+        return 2
+
+
+class CliError(Exception):
+    """An error the user can fix; printed without a traceback."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
