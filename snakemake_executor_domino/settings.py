@@ -1,0 +1,143 @@
+"""Every `--domino-*` option of the executor, with its environment variable and help.
+
+Snakemake turns each field into `--domino-<name>` and, where `env_var` is set, also reads
+`SNAKEMAKE_DOMINO_<NAME>`. Domino's own variables (set inside every Domino run) are the
+fallback, resolved in `connection.py`. Nothing here is `required`: Snakemake would then
+demand it even for a dry run.
+"""
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from snakemake_interface_executor_plugins.settings import ExecutorSettingsBase
+
+
+@dataclass
+class ExecutorSettings(ExecutorSettingsBase):
+    url: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Domino base URL, e.g. https://domino.example.com. Default: "
+            "$DOMINO_API_HOST (set inside Domino runs); with neither, an embedded local "
+            "Domino is started on 127.0.0.1.",
+            "env_var": True,
+        },
+    )
+    project: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Domino project as OWNER/NAME. Default: "
+            "$DOMINO_PROJECT_OWNER/$DOMINO_PROJECT_NAME (set inside Domino runs).",
+            "env_var": True,
+        },
+    )
+    api_key: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Domino API key. Prefer the env var SNAKEMAKE_DOMINO_API_KEY or "
+            "Domino's own DOMINO_USER_API_KEY: a key on the command line is visible to "
+            "other users of the machine. Never logged.",
+            "env_var": True,
+        },
+    )
+    token_file: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "File holding a Domino bearer token (read on every request, so a "
+            "rotated token is picked up). Default: $DOMINO_TOKEN_FILE.",
+            "env_var": True,
+        },
+    )
+    api_proxy: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Domino API proxy (host:port) that adds credentials itself, as "
+            "inside newer Domino runs. Default: $DOMINO_API_PROXY.",
+            "env_var": True,
+        },
+    )
+    default_tier: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Hardware tier (name or id) for rules without resources: tier=... "
+            "Default: the project's default tier.",
+            "env_var": True,
+        },
+    )
+    environment_id: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Domino compute environment id for every job. Default: the "
+            "project's default environment.",
+            "env_var": True,
+        },
+    )
+    poll_interval: Optional[float] = field(
+        default=None,
+        metadata={
+            "help": "Seconds between status checks of running jobs (one API call per "
+            "check for all jobs). Default: 5 s, or 1 s against the embedded local Domino.",
+            "env_var": True,
+            "type": float,
+        },
+    )
+    no_verify_tls: bool = field(
+        default=False,
+        metadata={
+            "help": "Do not verify the Domino server's TLS certificate (also set by "
+            "$DOMINO_VERIFY_CERTIFICATE=false). Prefer --domino-ca-bundle.",
+            "env_var": True,
+        },
+    )
+    ca_bundle: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "CA bundle (PEM file) for a Domino behind a private certificate "
+            "authority.",
+            "env_var": True,
+        },
+    )
+    request_timeout: float = field(
+        default=60.0,
+        metadata={
+            "help": "Seconds to wait for one Domino API response before retrying.",
+            "env_var": True,
+            "type": float,
+        },
+    )
+    retry_budget: float = field(
+        default=300.0,
+        metadata={
+            "help": "Seconds an API call may spend retrying transient errors "
+            "(connection errors, 429, 5xx) with backoff before it fails.",
+            "env_var": True,
+            "type": float,
+        },
+    )
+    max_file_size: int = field(
+        default=5 * 1024**3,
+        metadata={
+            "help": "Largest single file (bytes) the executor uploads or pulls back; "
+            "bigger ones fail the job with a clear message. Default 5 GiB.",
+            "env_var": True,
+            "type": int,
+        },
+    )
+    local_root: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "State directory of the embedded local Domino (used only when no "
+            "URL is configured). Default: .snakemake/domino-local in the working "
+            "directory.",
+            "env_var": True,
+        },
+    )
+    no_reattach: bool = field(
+        default=False,
+        metadata={
+            "help": "Do not reattach to Domino jobs that an earlier, interrupted "
+            "invocation submitted (recorded in .snakemake/domino_journal/); start "
+            "every job afresh instead.",
+            "env_var": True,
+        },
+    )
