@@ -1,26 +1,272 @@
-"""The Snakemake executor: a thin conductor over client.py and transfer.py."""
+"""The Snakemake executor: a thin conductor over client.py and transfer.py.
+
+One Snakemake job (or group job) becomes one Domino job: its inputs are pushed into the
+project, the job starts at the commit that holds them with Snakemake's own job command on
+the rule's hardware tier, and when it succeeds its declared outputs and logs are pulled back
+from the job's output commit.
+"""
 
 from __future__ import annotations
 
+import os
+import time
+import uuid
 from collections.abc import AsyncGenerator
+from pathlib import Path
 
+from snakemake_interface_common.exceptions import WorkflowError
 from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
+from snakemake_executor_domino.client import DominoError, Job
+from snakemake_executor_domino.connection import ConfigurationError, connect
+from snakemake_executor_domino.jobs import (
+    describe_job,
+    job_title,
+    output_paths,
+    save_job_log,
+    tail,
+)
+from snakemake_executor_domino.polling import JobPoller
+from snakemake_executor_domino.sources import ensure_dominoignore, workflow_sources
+from snakemake_executor_domino.tiers import TierResolver, requested_tier
+from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
+
+LOCAL_POLL_SECONDS = 1.0
+REMOTE_POLL_SECONDS = 5.0
+
 
 class Executor(RemoteExecutor):
     def __post_init__(self) -> None:
-        raise NotImplementedError("the Domino executor is under construction")
+        settings = self.workflow.executor_settings
+        self.workdir = Path.cwd()
+        self.run_id = uuid.uuid4().hex[:8]
+        try:
+            self.connection = connect(
+                url=settings.url,
+                project=settings.project,
+                api_key=settings.api_key,
+                token_file=settings.token_file,
+                api_proxy=settings.api_proxy,
+                verify=settings.ca_bundle or not settings.no_verify_tls,
+                timeout=settings.request_timeout,
+                retry_budget=settings.retry_budget,
+                local_root=Path(settings.local_root) if settings.local_root else None,
+                workdir=self.workdir,
+            )
+        except ConfigurationError as exc:
+            raise WorkflowError(str(exc)) from None
+        self.client = self.connection.client
+        embedded = self.connection.embedded
+        try:
+            self._announce(embedded)
+            self.tiers = TierResolver(self.client.hardware_tiers(), settings.default_tier)
+            self._check_tiers()
+            self.transfer = Transfer(
+                self.client,
+                self.workdir,
+                max_file_size=settings.max_file_size,
+                hasher=FileHasher(),
+            )
+            self._push_sources()
+        except (DominoError, TransferError) as exc:
+            self.connection.close()
+            raise WorkflowError(str(exc)) from None
+        except WorkflowError:
+            self.connection.close()
+            raise
+        self.poller = JobPoller(self.client)
+        # Every Domino job this run started, by id; cancel_jobs stops them from here
+        # because Snakemake's own active list misses jobs that are being checked.
+        self.submitted: dict[str, SubmittedJobInfo] = {}
+        self.next_seconds_between_status_checks = settings.poll_interval or (
+            LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
+        )
 
+    # ---------------------------------------------------------------- setup
+    def _announce(self, embedded) -> None:
+        client = self.client
+        if embedded is not None:
+            self.logger.info(
+                f"Domino executor: no Domino configured, started the embedded local Domino "
+                f"at {client.host} (state in {embedded.root}); project "
+                f"{client.owner}/{client.project_name}."
+            )
+        version = client.version()
+        project = client.project
+        if embedded is None:
+            self.logger.info(
+                f"Domino executor: Domino {version} at {client.host}, project "
+                f"{project.owner}/{project.name}."
+            )
+
+    def _check_tiers(self) -> None:
+        """Fail before any job starts if a rule names a tier the project lacks."""
+        problems = []
+        for job in self.workflow.dag.needrun_jobs():
+            try:
+                self.tiers.resolve(requested_tier(job))
+            except ConfigurationError as exc:
+                problems.append(f"rule {job.rule.name}: {exc}")
+        if problems:
+            unique = sorted(set(problems))
+            raise WorkflowError(
+                "Unknown Domino hardware tier; no job was started.\n" + "\n".join(unique)
+            )
+
+    def _push_sources(self) -> None:
+        ignore_changed = ensure_dominoignore(self.workdir)
+        sources = workflow_sources(self.workflow, self.workdir)
+        if ignore_changed:
+            sources.append(".dominoignore")
+        result = self.transfer.push(sources)
+        if result.uploaded:
+            self.logger.info(
+                f"Domino executor: pushed {len(result.uploaded)} workflow source file(s) "
+                f"({result.bytes_uploaded} bytes) to the project."
+            )
+
+    # ---------------------------------------------------------------- submit
     def run_job(self, job: JobExecutorInterface) -> None:
-        raise NotImplementedError
+        settings = self.workflow.executor_settings
+        what = describe_job(job)
+        try:
+            tier = self.tiers.resolve(requested_tier(job))
+            pushed = self.transfer.push(_local_inputs(job))
+            domino_job = self.client.start_job(
+                self.format_job_exec(job),
+                title=job_title(job, self.run_id),
+                commit_id=pushed.commit_id,
+                tier_id=tier.id,
+                environment_id=settings.environment_id,
+            )
+        except (DominoError, TransferError, ConfigurationError) as exc:
+            self.report_job_error(SubmittedJobInfo(job), msg=f"{what}: {exc}")
+            return
+        info = SubmittedJobInfo(
+            job,
+            external_jobid=domino_job.id,
+            aux={"number": domino_job.number, "tier": tier.name, "submitted": time.time()},
+        )
+        self.submitted[domino_job.id] = info
+        self.poller.track(domino_job)
+        uploads = f", uploaded {len(pushed.uploaded)} input file(s)" if pushed.uploaded else ""
+        self.logger.info(
+            f"{what}: Domino job #{domino_job.number} on tier {tier.name}{uploads}: "
+            f"{self.client.job_url(domino_job.id)}"
+        )
+        self.report_job_submission(info)
 
+    # ---------------------------------------------------------------- poll
     async def check_active_jobs(
         self, active_jobs: list[SubmittedJobInfo]
     ) -> AsyncGenerator[SubmittedJobInfo, None]:
-        for job in active_jobs:
-            yield job
+        if not active_jobs:
+            return
+        try:
+            async with self.status_rate_limiter:
+                states = self.poller.poll([info.external_jobid for info in active_jobs])
+        except DominoError as exc:
+            self.logger.warning(f"Domino status check failed, will retry: {exc}")
+            for info in active_jobs:
+                yield info
+            return
+        for info in active_jobs:
+            job = states.get(info.external_jobid)
+            if job is None or not job.finished:
+                yield info
+                continue
+            try:
+                self._finish(info, job)
+            except DominoError as exc:
+                # Transient trouble while pulling back: keep the job and try again.
+                self.logger.warning(f"{describe_job(info.job)}: {exc}; retrying.")
+                yield info
+            except Exception as exc:  # never let the polling thread die
+                self._forget(info)
+                self.report_job_error(info, msg=f"{describe_job(info.job)}: {exc}")
 
+    def _finish(self, info: SubmittedJobInfo, job: Job) -> None:
+        what = describe_job(info.job)
+        url = self.client.job_url(job.id)
+        outputs, logs = output_paths(info.job)
+        commit = job.output_commit_id
+        if job.succeeded:
+            if commit is None:
+                self._forget(info)
+                self.report_job_error(info, msg=f"{what}: Domino job {url} has no output commit.")
+                return
+            _, missing = self.transfer.pull(commit, outputs)
+            self.transfer.pull(commit, logs)
+            self._forget(info)
+            if missing:
+                self.report_job_error(
+                    info,
+                    msg=f"{what}: Domino job {url} succeeded but did not produce "
+                    f"{', '.join(missing)}. Check that the rule writes these paths.",
+                )
+                return
+            self.report_job_success(info)
+            return
+        log_text = self._fetch_log(job)
+        log_file = save_job_log(self.workdir, info.job, job, log_text)
+        if commit is not None:
+            self.transfer.pull(commit, logs)  # the rule's own log: why it failed
+        self._forget(info)
+        self.report_job_error(
+            info,
+            msg=f"{what}: Domino job #{job.number} ended {job.status}. {url}\n"
+            f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
+            aux_logs=[str(log_file)],
+        )
+
+    def _fetch_log(self, job: Job) -> str:
+        try:
+            return self.client.job_log(job.id)
+        except DominoError as exc:
+            return f"(the job's log could not be fetched: {exc})"
+
+    def _forget(self, info: SubmittedJobInfo) -> None:
+        self.submitted.pop(info.external_jobid, None)
+        self.poller.forget(info.external_jobid)
+
+    # ---------------------------------------------------------------- stop
     def cancel_jobs(self, active_jobs: list[SubmittedJobInfo]) -> None:
-        pass
+        ids = list(dict.fromkeys([*self.submitted, *(i.external_jobid for i in active_jobs)]))
+        stopped, failed = [], []
+        deadline = time.monotonic() + 60
+        for job_id in ids:
+            if job_id is None:
+                continue
+            info = self.submitted.get(job_id)
+            label = describe_job(info.job) if info else job_id
+            if time.monotonic() > deadline:
+                failed.append(f"{label} (no time left)")
+                continue
+            try:
+                self.client.stop_job(job_id, commit_results=False)
+                stopped.append(label)
+            except DominoError as exc:
+                failed.append(f"{label} ({exc})")
+        if stopped:
+            self.logger.info(
+                f"Domino executor: stopped {len(stopped)} Domino job(s): " + "; ".join(stopped)
+            )
+        if failed:
+            self.logger.error(
+                "Domino executor: could not stop: " + "; ".join(failed) + ". Stop them in "
+                "Domino's UI or with `snakemake-domino jobs stop ID`."
+            )
+        self.submitted.clear()
+
+    def shutdown(self) -> None:
+        try:
+            super().shutdown()
+        finally:
+            self.connection.close()
+
+
+def _local_inputs(job: JobExecutorInterface) -> list[str]:
+    """The job's input files that exist here (storage-backed ones are fetched in the job)."""
+    return [str(f) for f in job.input if os.path.exists(f)]

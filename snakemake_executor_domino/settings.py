@@ -92,8 +92,7 @@ class ExecutorSettings(ExecutorSettingsBase):
     ca_bundle: Optional[str] = field(
         default=None,
         metadata={
-            "help": "CA bundle (PEM file) for a Domino behind a private certificate "
-            "authority.",
+            "help": "CA bundle (PEM file) for a Domino behind a private certificate authority.",
             "env_var": True,
         },
     )

@@ -1,0 +1,617 @@
+"""DominoClient: the only code that knows Domino's URLs and JSON.
+
+Everything else in the project talks to Domino through this module and gets plain
+dataclasses back. Transport concerns live here too: authentication, retries of transient
+failures with backoff (urllib3's Retry, which honours Retry-After), and error messages that
+carry the HTTP status and Domino's own message but never a credential.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+# Statuses a job can end in; everything else is still on its way.
+SUCCEEDED = "Succeeded"
+FAILED_STATES = frozenset({"Failed", "Error", "Stopped"})
+TERMINAL_STATES = FAILED_STATES | {SUCCEEDED}
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+CHUNK = 1024 * 1024
+
+
+class DominoError(Exception):
+    """A Domino API call failed; the message names the call, the status and Domino's words."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class DominoAuthError(DominoError):
+    pass
+
+
+class DominoNotFound(DominoError):
+    pass
+
+
+class DominoTransientError(DominoError):
+    """Connection trouble, 429 or 5xx that outlasted the retry budget."""
+
+
+class IntegrityError(DominoError):
+    """A downloaded file does not match the size or content hash Domino reports."""
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    owner: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HardwareTier:
+    id: str
+    name: str
+    is_default: bool
+    cores: float | None = None
+    memory_gib: float | None = None
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    size: int
+    key: str | None
+    last_modified: int | None
+    is_directory: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    number: int | None
+    title: str
+    command: str
+    status: str
+    is_completed: bool
+    input_commit_id: str | None
+    output_commit_id: str | None
+    tier_id: str | None
+    tier_name: str | None
+    submitted_ms: int | None
+    started_ms: int | None
+    completed_ms: int | None
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATES
+
+    @property
+    def finished(self) -> bool:
+        return self.is_completed or self.status in TERMINAL_STATES
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How requests prove who we are. repr() never shows the secret."""
+
+    api_key: str | None = field(default=None, repr=False)
+    token_file: str | None = None
+    api_proxy: str | None = None
+
+    def describe(self) -> str:
+        if self.api_proxy:
+            return f"the Domino API proxy at {self.api_proxy}"
+        if self.token_file:
+            return f"the token in {self.token_file}"
+        if self.api_key:
+            return "an API key"
+        return "no credentials"
+
+    def headers(self) -> dict[str, str]:
+        if self.api_proxy:
+            return {}  # the proxy adds credentials itself
+        if self.token_file:
+            try:
+                token = Path(self.token_file).read_text().strip()
+            except OSError as exc:
+                raise DominoAuthError(
+                    f"Cannot read the Domino token file {self.token_file}: {exc.strerror}. "
+                    "Check --domino-token-file / $DOMINO_TOKEN_FILE."
+                ) from None
+            return {"Authorization": f"Bearer {token}"}
+        if self.api_key:
+            return {"X-Domino-Api-Key": self.api_key}
+        return {}
+
+
+def _retry_policy(total_seconds: float) -> Retry:
+    # Enough attempts that backoff (capped at 30 s) spends about the budget.
+    attempts = max(3, min(20, int(total_seconds / 10) + 3))
+    return Retry(
+        total=attempts,
+        connect=attempts,
+        read=attempts,
+        status=attempts,
+        backoff_factor=0.5,
+        backoff_max=30,
+        backoff_jitter=0.5,
+        status_forcelist=TRANSIENT_STATUS,
+        # POSTs (job start, stop) are not blindly repeated; see start_job.
+        allowed_methods=frozenset({"GET", "PUT", "DELETE", "HEAD"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+class DominoClient:
+    """One Domino project, one requests.Session."""
+
+    def __init__(
+        self,
+        host: str,
+        owner: str,
+        project: str,
+        credentials: Credentials,
+        *,
+        verify: bool | str = True,
+        timeout: float = 60.0,
+        retry_budget: float = 300.0,
+        on_request: Callable[[str, str], None] | None = None,
+    ):
+        self.host = host.rstrip("/")
+        self.owner = owner
+        self.project_name = project
+        self.credentials = credentials
+        self.timeout = timeout
+        self.retry_budget = retry_budget
+        self._on_request = on_request
+        self._project: Project | None = None
+        self._base = self.host
+        if credentials.api_proxy:
+            proxy = credentials.api_proxy
+            self._base = (proxy if "://" in proxy else f"http://{proxy}").rstrip("/")
+        self.session = requests.Session()
+        self.session.verify = verify
+        self.session.headers["User-Agent"] = "snakemake-executor-plugin-domino"
+        adapter = HTTPAdapter(max_retries=_retry_policy(retry_budget), pool_maxsize=16)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    # ---------------------------------------------------------------- transport
+    def _url(self, path: str) -> str:
+        return self._base + path
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        data: IO[bytes] | bytes | None = None,
+        stream: bool = False,
+        ok: tuple[int, ...] = (200, 201, 204),
+        what: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        label = what or f"{method} {path}"
+        all_headers = self.credentials.headers()
+        if headers:
+            all_headers.update(headers)
+        if self._on_request:
+            self._on_request(method, path)
+        try:
+            response = self.session.request(
+                method,
+                self._url(path),
+                params=params,
+                json=json,
+                data=data,
+                stream=stream,
+                timeout=self.timeout,
+                headers=all_headers,
+            )
+        except requests.exceptions.SSLError as exc:
+            raise DominoError(
+                f"{label}: TLS verification of {self.host} failed ({type(exc).__name__}). "
+                "Pass --domino-ca-bundle with your CA's certificate."
+            ) from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise DominoTransientError(
+                f"{label}: cannot reach Domino at {self.host} ({_reason(exc)}). "
+                "Check --domino-url / $DOMINO_API_HOST and your network."
+            ) from None
+        except requests.RequestException as exc:
+            raise DominoError(f"{label}: {type(exc).__name__}: {_reason(exc)}") from None
+        if response.status_code in ok:
+            return response
+        raise self._error(label, response)
+
+    def _error(self, label: str, response: requests.Response) -> DominoError:
+        status = response.status_code
+        detail = _domino_message(response)
+        if status in (401, 403):
+            return DominoAuthError(
+                f"{label}: Domino refused the credentials ({status}: {detail}). "
+                f"The client used {self.credentials.describe()}; check "
+                "--domino-api-key / $DOMINO_USER_API_KEY or the token file.",
+                status,
+            )
+        if status == 404:
+            return DominoNotFound(f"{label}: not found (404: {detail})", status)
+        if status in TRANSIENT_STATUS:
+            return DominoTransientError(
+                f"{label}: Domino kept answering {status} ({detail}) through the retry "
+                "budget; try again later or raise --domino-retry-budget.",
+                status,
+            )
+        return DominoError(f"{label}: Domino answered {status}: {detail}", status)
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._request(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError:
+            raise DominoError(
+                f"{kwargs.get('what') or path}: {self.host} answered with something that is "
+                f"not JSON (Content-Type {response.headers.get('Content-Type', '?')}). "
+                "Is --domino-url really a Domino deployment?"
+            ) from None
+
+    # ---------------------------------------------------------------- project
+    def version(self) -> str:
+        body = self._json("GET", "/version", what="Domino version check")
+        if not isinstance(body, dict) or "version" not in body:
+            raise DominoError(
+                f"{self.host}/version did not answer like Domino (no 'version' field). "
+                "Is --domino-url really a Domino deployment?"
+            )
+        return str(body["version"])
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            try:
+                body = self._json(
+                    "GET",
+                    "/v4/gateway/projects/findProjectByOwnerAndName",
+                    params={"ownerName": self.owner, "projectName": self.project_name},
+                    what=f"find project {self.owner}/{self.project_name}",
+                )
+            except DominoNotFound:
+                raise DominoNotFound(
+                    f"Domino project {self.owner}/{self.project_name} does not exist at "
+                    f"{self.host} (or you cannot see it). Check --domino-project OWNER/NAME.",
+                    404,
+                ) from None
+            self._project = Project(
+                id=body["id"],
+                owner=body.get("ownerUsername", self.owner),
+                name=body.get("name", self.project_name),
+            )
+        return self._project
+
+    @property
+    def project_id(self) -> str:
+        return self.project.id
+
+    def _v1(self, suffix: str) -> str:
+        return f"/v1/projects/{quote(self.owner)}/{quote(self.project_name)}{suffix}"
+
+    def hardware_tiers(self) -> list[HardwareTier]:
+        body = self._json(
+            "GET", f"/v4/projects/{self.project_id}/hardwareTiers", what="list hardware tiers"
+        )
+        tiers = []
+        for item in body:
+            tier = item.get("hardwareTier", item)
+            resources = tier.get("hwtResources") or {}
+            memory = resources.get("memory") or {}
+            tiers.append(
+                HardwareTier(
+                    id=tier["id"],
+                    name=tier.get("name", tier["id"]),
+                    is_default=bool(tier.get("isDefault", item.get("isDefault", False))),
+                    cores=resources.get("cores"),
+                    memory_gib=memory.get("value"),
+                )
+            )
+        return tiers
+
+    # ---------------------------------------------------------------- files
+    def head_commit_id(self) -> str | None:
+        commits = self._json("GET", self._v1("/commits"), what="list commits")
+        return commits[0]["id"] if commits else None
+
+    def list_files(self, commit_id: str, directory: str = "") -> list[FileEntry]:
+        """The direct children of `directory` at `commit_id`; [] if it does not exist."""
+        path = quote(directory.strip("/"))
+        try:
+            body = self._json(
+                "GET",
+                self._v1(f"/files/{commit_id}/{path}"),
+                what=f"list files in {directory or '/'} at commit {commit_id[:12]}",
+            )
+        except DominoNotFound:
+            return []
+        return [
+            FileEntry(
+                path=item["path"].lstrip("/"),
+                size=int(item.get("size") or 0),
+                key=item.get("key"),
+                last_modified=item.get("lastModified"),
+                is_directory=bool(item.get("isDirectory", False)),
+            )
+            for item in body.get("data", [])
+        ]
+
+    def walk_files(self, commit_id: str, directory: str = "") -> Iterator[FileEntry]:
+        """Every file (not directory) under `directory` at `commit_id`, recursively."""
+        for entry in self.list_files(commit_id, directory):
+            if entry.is_directory:
+                yield from self.walk_files(commit_id, entry.path)
+            else:
+                yield entry
+
+    def upload_file(self, project_path: str, local_path: Path) -> str | None:
+        """Upload one file (streamed); returns the new commit id when Domino reports it."""
+        with open(local_path, "rb") as body:
+            response = self._request(
+                "PUT",
+                self._v1("/" + quote(project_path.lstrip("/"))),
+                data=body,
+                headers={"Content-Type": "application/octet-stream"},
+                what=f"upload {project_path}",
+            )
+        try:
+            return response.json().get("commitId")
+        except ValueError:
+            return None
+
+    def download_file(
+        self,
+        commit_id: str,
+        project_path: str,
+        target: Path,
+        *,
+        expected_size: int | None = None,
+        expected_key: str | None = None,
+        attempts: int = 4,
+    ) -> int:
+        """Stream a file to a temp file beside `target`, verify it, rename atomically.
+
+        A broken or short transfer is retried from the start; nothing but a verified file
+        ever appears at `target`. Returns the number of bytes written.
+        """
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._download_once(
+                    commit_id, project_path, target, expected_size, expected_key
+                )
+            except (DominoTransientError, IntegrityError) as exc:
+                if attempt == attempts:
+                    raise
+                log.debug("retrying download of %s: %s", project_path, exc)
+                time.sleep(min(8.0, 0.5 * 2**attempt) * random.uniform(0.5, 1.0))
+        raise AssertionError("unreachable")
+
+    def _download_once(
+        self,
+        commit_id: str,
+        project_path: str,
+        target: Path,
+        expected_size: int | None,
+        expected_key: str | None,
+    ) -> int:
+        label = f"download {project_path} from commit {commit_id[:12]}"
+        response = self._request(
+            "GET",
+            f"/api/projects/v1/projects/{self.project_id}/files/{commit_id}/"
+            f"{quote(project_path.lstrip('/'))}/content",
+            stream=True,
+            what=label,
+        )
+        announced = response.headers.get("Content-Length")
+        digest = hashlib.sha1()
+        written = 0
+        fd, tmp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+        try:
+            with response, os.fdopen(fd, "wb") as out:
+                try:
+                    for chunk in response.iter_content(CHUNK):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        written += len(chunk)
+                except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                    raise DominoTransientError(
+                        f"{label}: transfer broke ({_reason(exc)})"
+                    ) from None
+            for name, want in (("announced", announced), ("listed", expected_size)):
+                if want is not None and int(want) != written:
+                    raise IntegrityError(
+                        f"{label}: got {written} bytes but Domino {name} {want}; not using it."
+                    )
+            if expected_key and len(expected_key) == 40 and digest.hexdigest() != expected_key:
+                raise IntegrityError(
+                    f"{label}: content hash differs from Domino's key {expected_key}"
+                )
+            os.replace(tmp_name, target)
+            return written
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    # ---------------------------------------------------------------- jobs
+    def start_job(
+        self,
+        command: str,
+        *,
+        title: str,
+        commit_id: str | None = None,
+        tier_id: str | None = None,
+        environment_id: str | None = None,
+    ) -> Job:
+        """Start a job, never twice: after an ambiguous failure, look for it by its title.
+
+        `title` must be unique to this submission; it is how a start that reached Domino
+        but whose answer was lost is found again.
+        """
+        payload = {
+            "projectId": self.project_id,
+            "commandToRun": command,
+            "commitId": commit_id,
+            "overrideHardwareTierId": tier_id,
+            "environmentId": environment_id,
+            "title": title,
+        }
+        deadline = time.monotonic() + self.retry_budget
+        delay = 1.0
+        while True:
+            try:
+                body = self._json(
+                    "POST", "/v4/jobs/start", json=payload, what=f"start job '{title}'"
+                )
+                return parse_job(body)
+            except DominoError as exc:
+                if not _is_transient(exc) or time.monotonic() > deadline:
+                    raise
+                # 429 means "not processed"; anything else may have started the job.
+                if exc.status != 429:
+                    existing = self.find_job_by_title(title)
+                    if existing is not None:
+                        return existing
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 30.0)
+
+    def find_job_by_title(self, title: str, scan: int = 200) -> Job | None:
+        jobs, _ = self.list_jobs(page_size=scan)
+        return next((job for job in jobs if job.title == title), None)
+
+    def get_job(self, job_id: str) -> Job:
+        return parse_job(self._json("GET", f"/v4/jobs/{quote(job_id)}", what=f"job {job_id}"))
+
+    def list_jobs(
+        self, *, page_size: int = 50, page_no: int = 1, status: str = "all"
+    ) -> tuple[list[Job], int]:
+        """One page of the project's jobs, newest first, and the total count."""
+        body = self._json(
+            "GET",
+            "/v4/jobs",
+            params={
+                "projectId": self.project_id,
+                "order_by": "number",
+                "sort_by": "desc",
+                "page_size": page_size,
+                "page_no": page_no,
+                "show_archived": "false",
+                "status": status,
+            },
+            what="list jobs",
+        )
+        jobs = [parse_job(item) for item in body.get("jobs", [])]
+        return jobs, int(body.get("totalCount", len(jobs)))
+
+    def stop_job(self, job_id: str, *, commit_results: bool = False) -> None:
+        payload = {"projectId": self.project_id, "jobId": job_id, "commitResults": commit_results}
+        deadline = time.monotonic() + min(self.retry_budget, 30.0)
+        while True:
+            try:
+                self._request("POST", "/v4/jobs/stop", json=payload, what=f"stop job {job_id}")
+                return
+            except DominoError as exc:
+                if not _is_transient(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
+
+    def job_log(self, job_id: str) -> str:
+        """The job's output (setup log, then stdout), as the official client's get_run_log."""
+        body = self._json(
+            "GET", self._v1(f"/run/{quote(job_id)}/stdout"), what=f"log of job {job_id}"
+        )
+        parts = [body.get("setup") or "", body.get("stdout") or ""]
+        return "\n".join(part for part in parts if part)
+
+    def job_url(self, job_id: str) -> str:
+        """The job's page in Domino's web UI."""
+        return f"{self.host}/jobs/{quote(self.owner)}/{quote(self.project_name)}/{quote(job_id)}"
+
+
+def parse_job(body: dict[str, Any]) -> Job:
+    statuses = body.get("statuses") or {}
+    commits = body.get("commitDetails") or {}
+    stage = body.get("stageTime") or {}
+    tier = body.get("hardwareTier") or {}
+    status = statuses.get("executionStatus") or body.get("status") or "Unknown"
+    return Job(
+        id=body["id"],
+        number=body.get("number"),
+        title=body.get("title") or "",
+        command=body.get("jobRunCommand") or body.get("commandToRun") or "",
+        status=status,
+        is_completed=bool(statuses.get("isCompleted", status in TERMINAL_STATES)),
+        input_commit_id=commits.get("inputCommitId"),
+        output_commit_id=commits.get("outputCommitId"),
+        tier_id=tier.get("id") or body.get("hardwareTierId"),
+        tier_name=tier.get("name"),
+        submitted_ms=stage.get("submissionTime"),
+        started_ms=stage.get("runStartTime"),
+        completed_ms=stage.get("completedTime"),
+        raw=body,
+    )
+
+
+def sha1_of_file(path: Path) -> str:
+    digest = hashlib.sha1()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_transient(exc: DominoError) -> bool:
+    return isinstance(exc, DominoTransientError) or exc.status in TRANSIENT_STATUS
+
+
+def _domino_message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip().replace("\n", " ")
+        return text[:200] or response.reason or "no message"
+    if isinstance(body, dict):
+        for key in ("message", "detail", "error", "errors"):
+            if body.get(key):
+                return str(body[key])[:500]
+    return str(body)[:200]
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    # requests' messages embed the whole URL; the host is already in ours.
+    return text.split(": ", 1)[-1][:200] if text else type(exc).__name__

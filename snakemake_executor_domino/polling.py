@@ -1,0 +1,47 @@
+"""One Domino list call per polling cycle for all active jobs, whatever their number."""
+
+from __future__ import annotations
+
+from snakemake_executor_domino.client import DominoClient, Job
+
+PAGE_SIZE = 100
+MAX_PAGES = 20
+
+
+class JobPoller:
+    def __init__(self, client: DominoClient):
+        self.client = client
+        self._numbers: dict[str, int] = {}
+
+    def track(self, job: Job) -> None:
+        if job.number is not None:
+            self._numbers[job.id] = job.number
+
+    def forget(self, job_id: str) -> None:
+        self._numbers.pop(job_id, None)
+
+    def poll(self, job_ids: list[str]) -> dict[str, Job]:
+        """Current state of the given jobs, read from the project's job list (newest first).
+
+        Pages are read only until the oldest wanted job has been passed, so the usual
+        cycle is one request. A job the list does not show is fetched on its own.
+        """
+        wanted = set(job_ids)
+        known = [self._numbers[j] for j in wanted if j in self._numbers]
+        oldest = min(known) if known else None
+        found: dict[str, Job] = {}
+        page = 1
+        while wanted - found.keys() and page <= MAX_PAGES:
+            jobs, total = self.client.list_jobs(page_size=PAGE_SIZE, page_no=page)
+            for job in jobs:
+                if job.id in wanted:
+                    found[job.id] = job
+            numbers = [job.number for job in jobs if job.number is not None]
+            exhausted = len(jobs) < PAGE_SIZE or page * PAGE_SIZE >= total
+            passed = oldest is not None and numbers and min(numbers) <= oldest
+            if exhausted or passed or oldest is None:
+                break
+            page += 1
+        for job_id in wanted - found.keys():
+            found[job_id] = self.client.get_job(job_id)
+        return found

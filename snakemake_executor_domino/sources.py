@@ -1,0 +1,41 @@
+"""The workflow's own files (Snakefile, scripts, config) that every job needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DOMINOIGNORE = ".dominoignore"
+# Snakemake's bookkeeping inside a job must never land in the project's output commit.
+REQUIRED_IGNORES = (".snakemake/",)
+
+
+def workflow_sources(workflow, workdir: Path) -> list[str]:
+    """Snakemake's own list of sources plus the config files, relative to workdir."""
+    sources: set[str] = set()
+    for path in workflow.dag.get_sources():
+        if not str(path).startswith(".."):
+            sources.add(str(path))
+    for path in getattr(workflow, "configfiles", None) or []:
+        candidate = Path(path)
+        if candidate.is_absolute():
+            try:
+                candidate = candidate.relative_to(workdir)
+            except ValueError:
+                continue
+        sources.add(str(candidate))
+    profile = workdir / "workflow" / "profiles"
+    if profile.is_dir():
+        sources.add(str(profile.relative_to(workdir)))
+    return sorted(s for s in sources if (workdir / s).exists())
+
+
+def ensure_dominoignore(workdir: Path) -> bool:
+    """Add Snakemake's bookkeeping to the project's .dominoignore; True if it changed."""
+    path = workdir / DOMINOIGNORE
+    lines = path.read_text().splitlines() if path.exists() else []
+    missing = [entry for entry in REQUIRED_IGNORES if entry not in lines]
+    if not missing:
+        return False
+    header = [] if lines else ["# Files Domino keeps out of job output commits."]
+    path.write_text("\n".join([*lines, *header, *missing]) + "\n")
+    return True

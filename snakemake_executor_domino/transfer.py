@@ -1,0 +1,180 @@
+"""Moving files between the local working directory and the Domino project.
+
+Push: upload the local files the project's head lacks or holds with other content
+(compared by SHA-1, the key Domino lists for every file), so a rerun with unchanged inputs
+uploads nothing. Pull: stream each declared output of a finished job from its output
+commit to a temp file beside the target, verify size and hash, rename atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from snakemake_executor_domino.client import DominoClient, FileEntry, sha1_of_file
+
+log = logging.getLogger(__name__)
+
+
+class TransferError(Exception):
+    """A file cannot be moved; the message names the file and the fix."""
+
+
+def project_path(path: str | os.PathLike[str], workdir: Path) -> str:
+    """The project-relative POSIX path of a local path, refusing anything outside workdir."""
+    raw = os.fspath(path)
+    absolute = (workdir / raw).resolve() if not os.path.isabs(raw) else Path(raw).resolve()
+    try:
+        relative = absolute.relative_to(workdir.resolve())
+    except ValueError:
+        raise TransferError(
+            f"{raw} is outside the working directory {workdir}; the Domino executor can only "
+            "move files below it. Use a path inside the working directory."
+        ) from None
+    posix = PurePosixPath(relative.as_posix())
+    if str(posix) in ("", "."):
+        raise TransferError(f"{raw} is the working directory itself, not a file in it.")
+    return str(posix)
+
+
+class FileHasher:
+    """SHA-1 of local files, remembered while size and mtime stay the same."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[int, int, str]] = {}
+        self._lock = threading.Lock()
+
+    def sha1(self, path: Path) -> str:
+        stat = path.stat()
+        key = str(path.resolve())
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns):
+            return cached[2]
+        digest = sha1_of_file(path)
+        with self._lock:
+            self._cache[key] = (stat.st_size, stat.st_mtime_ns, digest)
+        return digest
+
+
+@dataclass
+class CommitIndex:
+    """What one commit holds, listed lazily one directory at a time."""
+
+    client: DominoClient
+    commit_id: str
+    _dirs: dict[str, dict[str, FileEntry]] = field(default_factory=dict)
+
+    def _directory(self, directory: str) -> dict[str, FileEntry]:
+        if directory not in self._dirs:
+            entries = self.client.list_files(self.commit_id, directory)
+            self._dirs[directory] = {entry.path: entry for entry in entries}
+        return self._dirs[directory]
+
+    def entry(self, path: str) -> FileEntry | None:
+        parent = str(PurePosixPath(path).parent)
+        return self._directory("" if parent == "." else parent).get(path)
+
+
+@dataclass
+class PushResult:
+    commit_id: str | None
+    uploaded: list[str]
+    bytes_uploaded: int
+
+
+class Transfer:
+    def __init__(
+        self, client: DominoClient, workdir: Path, *, max_file_size: int, hasher: FileHasher
+    ):
+        self.client = client
+        self.workdir = workdir
+        self.max_file_size = max_file_size
+        self.hasher = hasher
+        # Uploads each make a commit; serialising them keeps "head after my uploads"
+        # meaningful when jobs are submitted from several threads.
+        self._push_lock = threading.Lock()
+
+    def local_files(self, paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+        """Project paths of the given files, directories expanded to the files below them."""
+        found: set[str] = set()
+        for raw in paths:
+            local = self.workdir / os.fspath(raw)
+            if local.is_dir():
+                for child in sorted(local.rglob("*")):
+                    if child.is_file():
+                        found.add(project_path(child, self.workdir))
+            elif local.is_file():
+                found.add(project_path(raw, self.workdir))
+            else:
+                raise TransferError(
+                    f"{raw} does not exist locally, so it cannot be pushed to Domino."
+                )
+        return sorted(found)
+
+    def push(self, paths: Iterable[str | os.PathLike[str]]) -> PushResult:
+        """Upload what the head lacks; return the commit that holds every given file."""
+        files = self.local_files(paths)
+        with self._push_lock:
+            head = self.client.head_commit_id()
+            index = CommitIndex(self.client, head) if head else None
+            uploaded: list[str] = []
+            total = 0
+            commit_id = head
+            for path in files:
+                local = self.workdir / path
+                size = local.stat().st_size
+                if size > self.max_file_size:
+                    raise TransferError(
+                        f"{path} is {size} bytes, over the limit of {self.max_file_size} "
+                        "bytes (--domino-max-file-size); raise the limit or keep the file "
+                        "in a Domino dataset."
+                    )
+                remote = index.entry(path) if index else None
+                if remote is not None and remote.key == self.hasher.sha1(local):
+                    continue
+                commit_id = self.client.upload_file(path, local) or commit_id
+                uploaded.append(path)
+                total += size
+            if uploaded and (commit_id is None or commit_id == head):
+                commit_id = self.client.head_commit_id()
+            return PushResult(commit_id=commit_id, uploaded=uploaded, bytes_uploaded=total)
+
+    def pull(self, commit_id: str, paths: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Download the given files or directories from a commit.
+
+        Returns (pulled project paths, requested paths the commit does not hold).
+        """
+        index = CommitIndex(self.client, commit_id)
+        pulled: list[str] = []
+        missing: list[str] = []
+        for raw in paths:
+            path = project_path(raw, self.workdir)
+            entry = index.entry(path)
+            if entry is None:
+                missing.append(raw)
+                continue
+            entries = (
+                list(self.client.walk_files(commit_id, path)) if entry.is_directory else [entry]
+            )
+            for item in entries:
+                self._pull_one(commit_id, item)
+                pulled.append(item.path)
+        return pulled, missing
+
+    def _pull_one(self, commit_id: str, entry: FileEntry) -> None:
+        if entry.size > self.max_file_size:
+            raise TransferError(
+                f"{entry.path} is {entry.size} bytes on Domino, over the limit of "
+                f"{self.max_file_size} bytes (--domino-max-file-size); raise the limit."
+            )
+        target = self.workdir / entry.path
+        if target.is_dir():
+            raise TransferError(f"{entry.path} is a directory locally but a file on Domino.")
+        self.client.download_file(
+            commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key
+        )
