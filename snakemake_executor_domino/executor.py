@@ -9,6 +9,8 @@ from the job's output commit.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 import uuid
 from collections.abc import AsyncGenerator
@@ -19,7 +21,7 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.client import DominoError, Job
+from snakemake_executor_domino.client import DominoError, DominoNotFound, Job
 from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.jobs import (
     describe_job,
@@ -28,6 +30,7 @@ from snakemake_executor_domino.jobs import (
     save_job_log,
     tail,
 )
+from snakemake_executor_domino.journal import Journal, job_key
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.sources import ensure_dominoignore, workflow_sources
 from snakemake_executor_domino.tiers import TierResolver, requested_tier
@@ -77,12 +80,14 @@ class Executor(RemoteExecutor):
             self.connection.close()
             raise
         self.poller = JobPoller(self.client)
+        self.journal = Journal(self.workdir, self.client.project_id, not settings.no_reattach)
         # Every Domino job this run started, by id; cancel_jobs stops them from here
         # because Snakemake's own active list misses jobs that are being checked.
         self.submitted: dict[str, SubmittedJobInfo] = {}
         self.next_seconds_between_status_checks = settings.poll_interval or (
             LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
         )
+        _treat_sigterm_as_interrupt()
 
     # ---------------------------------------------------------------- setup
     def _announce(self, embedded) -> None:
@@ -133,30 +138,52 @@ class Executor(RemoteExecutor):
         what = describe_job(job)
         try:
             tier = self.tiers.resolve(requested_tier(job))
-            pushed = self.transfer.push(_local_inputs(job))
-            domino_job = self.client.start_job(
-                self.format_job_exec(job),
-                title=job_title(job, self.run_id),
-                commit_id=pushed.commit_id,
-                tier_id=tier.id,
-                environment_id=settings.environment_id,
-            )
+            inputs = self.transfer.local_files(_local_inputs(job))
+            command = self.format_job_exec(job)
+            key = job_key(command, tier.id, self.transfer.hashes(inputs))
+            domino_job = self._reattach(key, what)
+            uploads = ""
+            if domino_job is None:
+                pushed = self.transfer.push(inputs)
+                domino_job = self.client.start_job(
+                    command,
+                    title=job_title(job, self.run_id),
+                    commit_id=pushed.commit_id,
+                    tier_id=tier.id,
+                    environment_id=settings.environment_id,
+                )
+                self.journal.submitted(key, domino_job.id)
+                if pushed.uploaded:
+                    uploads = f", uploaded {len(pushed.uploaded)} input file(s)"
         except (DominoError, TransferError, ConfigurationError) as exc:
             self.report_job_error(SubmittedJobInfo(job), msg=f"{what}: {exc}")
             return
-        info = SubmittedJobInfo(
-            job,
-            external_jobid=domino_job.id,
-            aux={"number": domino_job.number, "tier": tier.name, "submitted": time.time()},
-        )
+        info = SubmittedJobInfo(job, external_jobid=domino_job.id, aux={"key": key})
         self.submitted[domino_job.id] = info
         self.poller.track(domino_job)
-        uploads = f", uploaded {len(pushed.uploaded)} input file(s)" if pushed.uploaded else ""
         self.logger.info(
             f"{what}: Domino job #{domino_job.number} on tier {tier.name}{uploads}: "
             f"{self.client.job_url(domino_job.id)}"
         )
         self.report_job_submission(info)
+
+    def _reattach(self, key: str, what: str) -> Job | None:
+        """The Domino job an interrupted earlier run started for this very job, if usable."""
+        job_id = self.journal.lookup(key)
+        if job_id is None:
+            return None
+        try:
+            job = self.client.get_job(job_id)
+        except DominoNotFound:
+            job = None
+        if job is None or job.failed:
+            self.journal.settled(key)
+            return None
+        self.logger.info(
+            f"{what}: reattached to Domino job #{job.number} ({job.status}) started by an "
+            "earlier, interrupted run."
+        )
+        return job
 
     # ---------------------------------------------------------------- poll
     async def check_active_jobs(
@@ -230,6 +257,7 @@ class Executor(RemoteExecutor):
     def _forget(self, info: SubmittedJobInfo) -> None:
         self.submitted.pop(info.external_jobid, None)
         self.poller.forget(info.external_jobid)
+        self.journal.settled((info.aux or {}).get("key"))
 
     # ---------------------------------------------------------------- stop
     def cancel_jobs(self, active_jobs: list[SubmittedJobInfo]) -> None:
@@ -247,6 +275,8 @@ class Executor(RemoteExecutor):
             try:
                 self.client.stop_job(job_id, commit_results=False)
                 stopped.append(label)
+                if info is not None:
+                    self.journal.settled(info.aux.get("key"))
             except DominoError as exc:
                 failed.append(f"{label} ({exc})")
         if stopped:
@@ -265,6 +295,19 @@ class Executor(RemoteExecutor):
             super().shutdown()
         finally:
             self.connection.close()
+
+
+def _treat_sigterm_as_interrupt() -> None:
+    """Make SIGTERM cancel like Ctrl-C does: Snakemake itself stops nothing on SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+        return  # someone else handles it; leave theirs alone
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _local_inputs(job: JobExecutorInterface) -> list[str]:

@@ -116,6 +116,10 @@ class Transfer:
                 )
         return sorted(found)
 
+    def hashes(self, files: Iterable[str]) -> dict[str, str]:
+        """SHA-1 of each project path's local file."""
+        return {path: self.hasher.sha1(self.workdir / path) for path in files}
+
     def push(self, paths: Iterable[str | os.PathLike[str]]) -> PushResult:
         """Upload what the head lacks; return the commit that holds every given file."""
         files = self.local_files(paths)

@@ -1,0 +1,82 @@
+"""Fixtures shared by every test: a real local Domino over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+_project_counter = itertools.count(1)
+
+
+@dataclass
+class DominoServer:
+    server: object  # snakemake_executor_domino.local.server.LocalDomino
+    url: str
+    api_key: str
+
+    def new_project(self, prefix: str = "test") -> str:
+        spec = f"tester/{prefix}-{os.getpid()}-{next(_project_counter)}"
+        self.server.create_project(spec)
+        return spec
+
+    def client(self, project: str):
+        from snakemake_executor_domino.client import Credentials, DominoClient
+
+        owner, name = project.split("/")
+        return DominoClient(self.url, owner, name, Credentials(api_key=self.api_key))
+
+
+@pytest.fixture(scope="session")
+def domino(tmp_path_factory) -> Iterator[DominoServer]:
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    root = tmp_path_factory.mktemp("domino-state")
+    server = LocalDomino(root).start()
+    try:
+        yield DominoServer(server=server, url=server.url, api_key=server.api_key)
+    finally:
+        server.stop()
+
+
+def snakemake_env(domino: DominoServer, project: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env.update(
+        SNAKEMAKE_DOMINO_URL=domino.url,
+        SNAKEMAKE_DOMINO_PROJECT=project,
+        SNAKEMAKE_DOMINO_API_KEY=domino.api_key,
+        SNAKEMAKE_DOMINO_POLL_INTERVAL="0.5",
+        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+    )
+    return env
+
+
+def run_snakemake(
+    workdir: Path,
+    domino: DominoServer,
+    project: str,
+    *args: str,
+    timeout: float = 300,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "snakemake", "--executor", "domino", "--jobs", "4", *args]
+    result = subprocess.run(
+        cmd,
+        cwd=workdir,
+        env=snakemake_env(domino, project),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"snakemake failed ({result.returncode}):\nSTDOUT:\n{result.stdout}\n"
+            f"STDERR:\n{result.stderr}"
+        )
+    return result
