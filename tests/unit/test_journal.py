@@ -1,0 +1,36 @@
+from snakemake_executor_domino.journal import Journal, job_key
+
+
+def test_key_depends_on_command_tier_and_input_content():
+    base = job_key("cmd", "small", {"a.txt": "1"})
+    assert base == job_key("cmd", "small", {"a.txt": "1"})
+    assert base != job_key("cmd2", "small", {"a.txt": "1"})
+    assert base != job_key("cmd", "large", {"a.txt": "1"})
+    assert base != job_key("cmd", "small", {"a.txt": "2"})
+
+
+def test_submitted_survives_restart_until_settled(tmp_path):
+    journal = Journal(tmp_path, "p1")
+    journal.submitted("k1", "job1")
+    journal.submitted("k2", "job2")
+    journal.settled("k1")
+
+    reopened = Journal(tmp_path, "p1")
+    assert reopened.lookup("k1") is None
+    assert reopened.lookup("k2") == "job2"
+    # another project's journal entries are not ours
+    assert Journal(tmp_path, "p2").lookup("k2") is None
+
+
+def test_torn_last_line_is_ignored(tmp_path):
+    journal = Journal(tmp_path, "p1")
+    journal.submitted("k1", "job1")
+    with open(journal.path, "a") as f:
+        f.write('{"event": "submitted", "key": "k2", "jo')
+    assert Journal(tmp_path, "p1").lookup("k1") == "job1"
+
+
+def test_disabled_journal_remembers_nothing(tmp_path):
+    journal = Journal(tmp_path, "p1", enabled=False)
+    journal.submitted("k1", "job1")
+    assert Journal(tmp_path, "p1").lookup("k1") is None
