@@ -1,0 +1,24 @@
+"""`create_app(backend)`: the FastAPI application serving the Domino API over a Backend."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from .auth import authenticate
+from .backend import Backend
+from .errors import install_error_handlers
+from .urls import ROUTES
+
+
+def create_app(backend: Backend) -> FastAPI:
+    # no OpenAPI pages: they would be the one unauthenticated corner of the server
+    app = FastAPI(
+        title="local Domino", docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.backend = backend
+    router = APIRouter(dependencies=[Depends(authenticate)])
+    for method, path, handler in ROUTES:
+        router.add_api_route(path, handler, methods=[method])
+    app.include_router(router)
+    install_error_handlers(app)
+    return app

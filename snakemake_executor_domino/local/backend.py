@@ -1,0 +1,34 @@
+"""The live parts of one local Domino, opened on a root directory and shared by the HTTP app
+and the embedding API: settings, store, blobs, runner, and the API key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .blobs import BlobStore
+from .config import ServerConfig
+from .runner import Runner
+from .store import Store
+
+
+@dataclass
+class Backend:
+    config: ServerConfig
+    store: Store
+    blobs: BlobStore
+    runner: Runner
+    api_key: str
+    user_id: str
+
+    @classmethod
+    def open(cls, config: ServerConfig, api_key: str) -> Backend:
+        config.root.mkdir(parents=True, exist_ok=True)
+        store = Store(config.db_path)
+        blobs = BlobStore(config.blobs_dir)
+        runner = Runner(config, store, blobs, api_key)
+        user_id = store.ensure_user(config.username)
+        return cls(config, store, blobs, runner, api_key, user_id)
+
+    def close(self) -> None:
+        self.runner.shutdown()
+        self.store.close()

@@ -1,0 +1,72 @@
+"""The environment a job's command runs under: Domino's variables on a scrubbed copy of ours.
+
+The server's own environment may hold credentials (cloud keys, tokens) that a job has no
+business seeing, so anything secret-looking is dropped, as is any DOMINO_* variable from an
+outer Domino, which would point the job at the wrong server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from .config import Tier
+from .store import Job, Project
+
+SECRET_NAME = re.compile(
+    r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE", re.IGNORECASE
+)
+DROPPED_PREFIXES = ("DOMINO_", "SNAKEMAKE_DOMINO_")
+
+# the job's "compute environment" is the Python environment the server runs in
+PYTHON_BIN = str(Path(sys.executable).parent)
+ENVIRONMENT_ID = hashlib.sha1(sys.prefix.encode()).hexdigest()[:24]
+ENVIRONMENT_REVISION_ID = hashlib.sha1(f"{sys.prefix}:{sys.version}".encode()).hexdigest()[:24]
+ENVIRONMENT_NAME = f"Local Python {sys.version.split()[0]} ({sys.prefix})"
+
+
+def scrubbed(base: Mapping[str, str]) -> dict[str, str]:
+    return {
+        k: v
+        for k, v in base.items()
+        if not SECRET_NAME.search(k) and not k.startswith(DROPPED_PREFIXES)
+    }
+
+
+def job_environment(
+    *,
+    base: Mapping[str, str] | None = None,
+    api_host: str,
+    project: Project,
+    job: Job,
+    tier: Tier,
+    api_key: str,
+    token_file: Path,
+    workdir: Path,
+) -> dict[str, str]:
+    env = scrubbed(os.environ if base is None else base)
+    path = env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.update(
+        {
+            "PATH": os.pathsep.join([PYTHON_BIN, path]),
+            "DOMINO_API_HOST": api_host,
+            "DOMINO_PROJECT_OWNER": project.owner_username,
+            "DOMINO_PROJECT_NAME": project.name,
+            "DOMINO_PROJECT_ID": project.id,
+            "DOMINO_RUN_ID": job.id,
+            "DOMINO_RUN_NUMBER": str(job.number),
+            "DOMINO_STARTING_USERNAME": job.started_by_username,
+            "DOMINO_USER_NAME": job.started_by_username,
+            "DOMINO_USER_API_KEY": api_key,
+            "DOMINO_TOKEN_FILE": str(token_file),
+            "DOMINO_HARDWARE_TIER_ID": tier.id,
+            "DOMINO_WORKING_DIR": str(workdir),
+            "DOMINO_IS_GIT_BASED": "false",
+            "DOMINO_ENVIRONMENT_ID": job.environment_id,
+        }
+    )
+    return env

@@ -1,0 +1,517 @@
+"""The local Domino's state: users, projects, commits (immutable file snapshots) and jobs.
+
+SQLite in WAL mode behind one connection and a lock: request handlers and the job runner call
+in from many threads, and SQLite serializes writers anyway, so one guarded connection is the
+simplest thing that cannot raise "database is locked". File contents live in `BlobStore`.
+
+The schema grows by appending to `MIGRATIONS`; `PRAGMA user_version` records how many ran,
+so a later feature (scheduled jobs, say) adds one entry and existing roots upgrade on start.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL REFERENCES users(id),
+        owner_username TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL DEFAULT 'Private',
+        head_commit_id TEXT,
+        next_job_number INTEGER NOT NULL DEFAULT 1,
+        created_ms INTEGER NOT NULL,
+        UNIQUE (owner_username, name)
+    );
+    CREATE TABLE commits (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        parent_id TEXT,
+        message TEXT NOT NULL,
+        timestamp_ms INTEGER NOT NULL,
+        seq INTEGER NOT NULL
+    );
+    CREATE INDEX commits_by_project ON commits (project_id, seq);
+    CREATE TABLE commit_files (
+        commit_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        blob_key TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        last_modified_ms INTEGER NOT NULL,
+        PRIMARY KEY (commit_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        number INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        command TEXT NOT NULL,
+        status TEXT NOT NULL,
+        tier_id TEXT NOT NULL,
+        tier_name TEXT NOT NULL,
+        environment_id TEXT NOT NULL,
+        input_commit_id TEXT NOT NULL,
+        output_commit_id TEXT,
+        submitted_ms INTEGER NOT NULL,
+        started_ms INTEGER,
+        completed_ms INTEGER,
+        started_by_id TEXT NOT NULL,
+        started_by_username TEXT NOT NULL,
+        parent_job_id TEXT,
+        token_sha256 TEXT,
+        is_scheduled INTEGER NOT NULL DEFAULT 0,
+        pid INTEGER,
+        exit_code INTEGER,
+        UNIQUE (project_id, number)
+    );
+    CREATE INDEX jobs_by_status ON jobs (status);
+    CREATE INDEX jobs_by_parent ON jobs (parent_job_id);
+    CREATE INDEX jobs_by_token ON jobs (token_sha256);
+    """,
+]
+
+ACTIVE_STATUSES = ("Queued", "Pending", "Preparing", "Running", "Finishing")
+FINAL_STATUSES = ("Succeeded", "Failed", "Error", "Stopped")
+ALL_STATUSES = ACTIVE_STATUSES + FINAL_STATUSES
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Conflict(ValueError):
+    pass
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def object_id() -> str:
+    """24 hex digits like Domino's (MongoDB) ids: a time prefix, so ids sort by creation."""
+    return f"{int(time.time()):08x}{secrets.token_hex(8)}"
+
+
+def commit_id() -> str:
+    return secrets.token_hex(20)
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    owner_id: str
+    owner_username: str
+    name: str
+    description: str
+    visibility: str
+    head_commit_id: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner_username}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str
+    project_id: str
+    parent_id: str | None
+    message: str
+    timestamp_ms: int
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    key: str
+    size: int
+    last_modified_ms: int
+
+
+@dataclass(frozen=True)
+class DirEntry:
+    path: str
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    project_id: str
+    number: int
+    title: str
+    command: str
+    status: str
+    tier_id: str
+    tier_name: str
+    environment_id: str
+    input_commit_id: str
+    output_commit_id: str | None
+    submitted_ms: int
+    started_ms: int | None
+    completed_ms: int | None
+    started_by_id: str
+    started_by_username: str
+    parent_job_id: str | None
+    token_sha256: str | None
+    is_scheduled: int
+    pid: int | None
+    exit_code: int | None
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class Store:
+    def __init__(self, db_path: Path) -> None:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            done = self._db.execute("PRAGMA user_version").fetchone()[0]
+            for version, script in enumerate(MIGRATIONS[done:], start=done + 1):
+                # executescript commits on its own; the version bump rides in the same script
+                self._db.executescript(
+                    f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+
+    # -- users and projects ---------------------------------------------------------------
+
+    def ensure_user(self, username: str) -> str:
+        with self.transaction() as db:
+            return self._ensure_user(db, username)
+
+    def _ensure_user(self, db: sqlite3.Connection, username: str) -> str:
+        row = db.execute("SELECT id FROM users WHERE username = ?", (username,)).fetchone()
+        if row:
+            return row["id"]
+        user_id = object_id()
+        db.execute(
+            "INSERT INTO users (id, username, created_ms) VALUES (?, ?, ?)",
+            (user_id, username, now_ms()),
+        )
+        return user_id
+
+    def create_project(self, owner: str, name: str) -> Project:
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT id FROM projects WHERE owner_username = ? AND name = ?", (owner, name)
+            ).fetchone()
+            if row:
+                return self.get_project(row["id"])
+            owner_id = self._ensure_user(db, owner)
+            project_id = object_id()
+            db.execute(
+                "INSERT INTO projects (id, owner_id, owner_username, name, created_ms) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (project_id, owner_id, owner, name, now_ms()),
+            )
+            # Domino projects always have a commit, so every job has an input commit
+            self._new_commit(db, project_id, None, "Initial commit")
+        return self.get_project(project_id)
+
+    def get_project(self, project_id: str) -> Project:
+        rows = self._query("SELECT * FROM projects WHERE id = ?", (project_id,))
+        if not rows:
+            raise NotFound(f"project {project_id} not found")
+        return _project(rows[0])
+
+    def find_project(self, owner: str, name: str) -> Project:
+        rows = self._query(
+            "SELECT * FROM projects WHERE owner_username = ? AND name = ?", (owner, name)
+        )
+        if not rows:
+            raise NotFound(f"project {owner}/{name} not found")
+        return _project(rows[0])
+
+    def list_projects(self) -> list[Project]:
+        return [_project(r) for r in self._query("SELECT * FROM projects ORDER BY created_ms")]
+
+    # -- commits and files ------------------------------------------------------------------
+
+    def list_commits(self, project_id: str) -> list[Commit]:
+        rows = self._query(
+            "SELECT * FROM commits WHERE project_id = ? ORDER BY seq DESC", (project_id,)
+        )
+        return [_commit(r) for r in rows]
+
+    def get_commit(self, project_id: str, commit: str) -> Commit:
+        rows = self._query(
+            "SELECT * FROM commits WHERE id = ? AND project_id = ?", (commit, project_id)
+        )
+        if not rows:
+            raise NotFound(f"commit {commit} not found in this project")
+        return _commit(rows[0])
+
+    def files(self, commit: str) -> dict[str, FileEntry]:
+        rows = self._query("SELECT * FROM commit_files WHERE commit_id = ?", (commit,))
+        return {r["path"]: _file(r) for r in rows}
+
+    def get_file(self, commit: str, path: str) -> FileEntry | None:
+        rows = self._query(
+            "SELECT * FROM commit_files WHERE commit_id = ? AND path = ?", (commit, path)
+        )
+        return _file(rows[0]) if rows else None
+
+    def list_dir(self, commit: str, directory: str) -> list[FileEntry | DirEntry] | None:
+        """Direct children of `directory` ('' = root), or None if no such directory."""
+        prefix = f"{directory}/" if directory else ""
+        # '/' + 1 == '0': the range scan covers exactly the paths under prefix
+        upper = f"{directory}0" if directory else "\U0010ffff"
+        rows = self._query(
+            "SELECT * FROM commit_files WHERE commit_id = ? AND path >= ? AND path < ? "
+            "ORDER BY path",
+            (commit, prefix, upper),
+        )
+        if not rows and directory:
+            return None
+        entries: list[FileEntry | DirEntry] = []
+        seen_dirs: set[str] = set()
+        for row in rows:
+            rest = row["path"][len(prefix) :]
+            head, sep, _ = rest.partition("/")
+            if sep:
+                if head not in seen_dirs:
+                    seen_dirs.add(head)
+                    entries.append(DirEntry(prefix + head))
+            else:
+                entries.append(_file(row))
+        return entries
+
+    def apply_changes(
+        self,
+        project_id: str,
+        changes: Mapping[str, FileEntry | None],
+        message: str,
+        *,
+        replace_conflicts: bool,
+    ) -> str:
+        """New commit on top of the project's current head with `changes` applied.
+
+        A None value deletes that path. A new file where the head has a file at a parent
+        path (or a directory at its own path) is a Conflict unless `replace_conflicts`, in
+        which case the new file wins (a job's directory can never hold both).
+        """
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT head_commit_id FROM projects WHERE id = ?", (project_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"project {project_id} not found")
+            head = row["head_commit_id"]
+            new = self._new_commit(db, project_id, head, message)
+            db.execute(
+                "INSERT INTO commit_files SELECT ?, path, blob_key, size, last_modified_ms "
+                "FROM commit_files WHERE commit_id = ?",
+                (new, head),
+            )
+            for path, entry in changes.items():
+                db.execute(
+                    "DELETE FROM commit_files WHERE commit_id = ? AND path = ?", (new, path)
+                )
+                if entry is None:
+                    continue
+                self._clear_conflicts(db, new, path, replace_conflicts)
+                db.execute(
+                    "INSERT INTO commit_files VALUES (?, ?, ?, ?, ?)",
+                    (new, path, entry.key, entry.size, entry.last_modified_ms),
+                )
+            return new
+
+    def _clear_conflicts(
+        self, db: sqlite3.Connection, commit: str, path: str, replace: bool
+    ) -> None:
+        parts = path.split("/")
+        parents = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        clash = [
+            r["path"]
+            for r in db.execute(
+                f"SELECT path FROM commit_files WHERE commit_id = ? AND path IN "
+                f"({','.join('?' * len(parents)) or 'NULL'})",
+                (commit, *parents),
+            )
+        ]
+        clash += [
+            r["path"]
+            for r in db.execute(
+                "SELECT path FROM commit_files WHERE commit_id = ? AND path >= ? AND path < ? "
+                "LIMIT 1",
+                (commit, f"{path}/", f"{path}0"),
+            )
+        ]
+        if not clash:
+            return
+        if not replace:
+            raise Conflict(
+                f"cannot store '{path}': '{clash[0]}' exists and a path cannot be both a file "
+                "and a directory; delete or rename one of them"
+            )
+        for parent in parents:
+            db.execute(
+                "DELETE FROM commit_files WHERE commit_id = ? AND path = ?", (commit, parent)
+            )
+        db.execute(
+            "DELETE FROM commit_files WHERE commit_id = ? AND path >= ? AND path < ?",
+            (commit, f"{path}/", f"{path}0"),
+        )
+
+    def _new_commit(
+        self, db: sqlite3.Connection, project_id: str, parent: str | None, message: str
+    ) -> str:
+        seq = db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM commits WHERE project_id = ?", (project_id,)
+        ).fetchone()[0]
+        new = commit_id()
+        db.execute(
+            "INSERT INTO commits (id, project_id, parent_id, message, timestamp_ms, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (new, project_id, parent, message, now_ms(), seq),
+        )
+        db.execute("UPDATE projects SET head_commit_id = ? WHERE id = ?", (new, project_id))
+        return new
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def create_job(self, **fields: Any) -> Job:
+        with self.transaction() as db:
+            number = db.execute(
+                "SELECT next_job_number FROM projects WHERE id = ?", (fields["project_id"],)
+            ).fetchone()[0]
+            db.execute(
+                "UPDATE projects SET next_job_number = ? WHERE id = ?",
+                (number + 1, fields["project_id"]),
+            )
+            fields = {
+                **fields,
+                "id": object_id(),
+                "number": number,
+                "status": "Queued",
+                "submitted_ms": now_ms(),
+            }
+            cols = ", ".join(fields)
+            db.execute(
+                f"INSERT INTO jobs ({cols}) VALUES ({', '.join('?' * len(fields))})",
+                tuple(fields.values()),
+            )
+        return self.get_job(fields["id"])
+
+    def get_job(self, job_id: str) -> Job:
+        rows = self._query("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        if not rows:
+            raise NotFound(f"job {job_id} not found")
+        return Job(**dict(rows[0]))
+
+    def update_job(
+        self, job_id: str, *, only_if_status: tuple[str, ...] | None = None, **fields: Any
+    ) -> bool:
+        """Set fields; with only_if_status, only while the job is in one of those statuses.
+
+        Returns whether the row changed, so callers racing on a status transition (the
+        scheduler starting a job, a stop request) know which one won.
+        """
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        sql = f"UPDATE jobs SET {sets} WHERE id = ?"
+        params: tuple[Any, ...] = (*fields.values(), job_id)
+        if only_if_status:
+            sql += f" AND status IN ({','.join('?' * len(only_if_status))})"
+            params += only_if_status
+        with self.transaction() as db:
+            return db.execute(sql, params).rowcount > 0
+
+    def jobs_with_status(self, statuses: tuple[str, ...]) -> list[Job]:
+        rows = self._query(
+            f"SELECT * FROM jobs WHERE status IN ({','.join('?' * len(statuses))}) "
+            "ORDER BY submitted_ms, number",
+            statuses,
+        )
+        return [Job(**dict(r)) for r in rows]
+
+    def list_jobs(
+        self,
+        project_id: str,
+        statuses: tuple[str, ...],
+        *,
+        descending: bool,
+        order_by: str,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Job], int]:
+        column = {"number": "number", "submissionTime": "submitted_ms"}.get(order_by, "number")
+        where = f"project_id = ? AND status IN ({','.join('?' * len(statuses))})"
+        params = (project_id, *statuses)
+        total = self._query(f"SELECT COUNT(*) FROM jobs WHERE {where}", params)[0][0]
+        rows = self._query(
+            f"SELECT * FROM jobs WHERE {where} ORDER BY {column} "
+            f"{'DESC' if descending else 'ASC'} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [Job(**dict(r)) for r in rows], total
+
+    def job_by_token(self, token_sha256: str) -> Job | None:
+        rows = self._query("SELECT * FROM jobs WHERE token_sha256 = ?", (token_sha256,))
+        return Job(**dict(rows[0])) if rows else None
+
+    def incomplete_children(self, job_id: str) -> int:
+        rows = self._query(
+            f"SELECT COUNT(*) FROM jobs WHERE parent_job_id = ? "
+            f"AND status IN ({','.join('?' * len(ACTIVE_STATUSES))})",
+            (job_id, *ACTIVE_STATUSES),
+        )
+        return rows[0][0]
+
+
+def _project(r: sqlite3.Row) -> Project:
+    return Project(
+        r["id"], r["owner_id"], r["owner_username"], r["name"], r["description"],
+        r["visibility"], r["head_commit_id"],
+    )
+
+
+def _commit(r: sqlite3.Row) -> Commit:
+    return Commit(r["id"], r["project_id"], r["parent_id"], r["message"], r["timestamp_ms"])
+
+
+def _file(r: sqlite3.Row) -> FileEntry:
+    return FileEntry(r["path"], r["blob_key"], r["size"], r["last_modified_ms"])
