@@ -57,8 +57,8 @@ class LocalDomino:
         )
         self.url = ""
         self.api_key = ""
-        # True when this start created the key (the CLI shows it once, then never again)
-        self.generated_api_key = False
+        # "given", "file" or "generated" (the CLI shows a generated key once, then never)
+        self.api_key_source = ""
         self.backend: Backend | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -69,7 +69,10 @@ class LocalDomino:
         if self._thread is not None:
             raise RuntimeError("this LocalDomino is already started")
         self.root.mkdir(parents=True, exist_ok=True)
-        self.api_key = self._given_api_key or self._stored_or_new_api_key()
+        if self._given_api_key:
+            self.api_key, self.api_key_source = self._given_api_key, "given"
+        else:
+            self.api_key = self._stored_or_new_api_key()
         sock = _bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         self.url = f"http://{_url_host(self.host)}:{self.port}"
@@ -136,12 +139,13 @@ class LocalDomino:
         if path.exists():
             key = path.read_text().strip()
             if key:
+                self.api_key_source = "file"
                 return key
         key = secrets.token_urlsafe(32)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(key + "\n")
-        self.generated_api_key = True
+        self.api_key_source = "generated"
         return key
 
     def _wait_until_answering(self) -> None:

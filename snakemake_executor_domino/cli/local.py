@@ -1,0 +1,122 @@
+"""`snakemake-domino local serve`: run the local Domino server in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from snakemake_executor_domino.local.server import LocalDomino
+
+API_KEY_ENV = "SNAKEMAKE_DOMINO_LOCAL_API_KEY"
+DEFAULT_PORT = 8899
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    from snakemake_executor_domino.local.config import default_root
+
+    commands = parser.add_subparsers(dest="local_command", metavar="SUBCOMMAND", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="run the local Domino server until Ctrl-C",
+        description="Run a local Domino server (the Domino API subset the executor uses) "
+        "until Ctrl-C. State (projects, commits, files, jobs, logs) lives in --root and "
+        "survives restarts.",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port to listen on; 0 picks a free one "
+        "(default: %(default)s)"
+    )
+    serve.add_argument(
+        "--root", type=Path, default=None,
+        help=f"state directory (default: {default_root()}, following $XDG_DATA_HOME)",
+    )
+    serve.add_argument(
+        "--api-key", default=None,
+        help=f"API key clients must send (default: ${API_KEY_ENV}, else a key generated on "
+        "first start and kept in ROOT/api_key). Prefer the env var: a key on the command "
+        "line is visible to other users of the machine.",
+    )
+    serve.add_argument(
+        "--project", action="append", default=[], metavar="OWNER/NAME",
+        help="create this project if it does not exist (repeatable)",
+    )
+    serve.add_argument(
+        "--tiers", type=Path, default=None, metavar="FILE",
+        help="YAML or JSON file with the hardware tiers, replacing the defaults "
+        "(see docs/local-domino.md)",
+    )
+    serve.set_defaults(func=serve_command)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from snakemake_executor_domino.cli import CliError
+    from snakemake_executor_domino.local.config import ConfigError, default_root
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"--port {args.port} is not a port number (0-65535)")
+    root = args.root or default_root()
+    api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    try:
+        domino = LocalDomino(
+            root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
+            host=args.host, port=args.port,
+        )
+    except (ConfigError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        domino.start()
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
+            "pick another port with --port (0 = any free port)"
+        ) from exc
+    # a service manager's SIGTERM must stop jobs cleanly too, not orphan them
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        _print_banner(domino, args.project)
+        threading.Event().wait()  # until Ctrl-C
+    except KeyboardInterrupt:
+        print("\nstopping the local Domino (running jobs end as Stopped) ...", flush=True)
+    finally:
+        domino.stop()
+    return 0
+
+
+def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
+    if domino.api_key_source == "generated":
+        # shown once, on the terminal only; afterwards it is read from the key file
+        key_line = f"API key:   {domino.api_key}  (new; kept in {domino.api_key_file})"
+        key_export = f"export SNAKEMAKE_DOMINO_API_KEY={domino.api_key}"
+    elif domino.api_key_source == "given":
+        key_line = "API key:   the one you gave"
+        key_export = "export SNAKEMAKE_DOMINO_API_KEY=<your key>"
+    else:
+        key_line = f"API key:   in {domino.api_key_file}"
+        key_export = f"export SNAKEMAKE_DOMINO_API_KEY=$(cat {domino.api_key_file})"
+    lines = [
+        f"local Domino listening on {domino.url}",
+        key_line,
+        f"state:     {domino.root}",
+        f"tiers:     {domino.config.tier_list_text()}",
+        "",
+        "point the executor at it with:",
+        f"  export SNAKEMAKE_DOMINO_URL={domino.url}",
+        f"  {key_export}",
+    ]
+    if projects:
+        lines.append(f"  export SNAKEMAKE_DOMINO_PROJECT={projects[0]}")
+    lines += ["", "Ctrl-C stops the server."]
+    print("\n".join(lines), flush=True)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
