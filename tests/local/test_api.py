@@ -1,0 +1,315 @@
+"""Every route of the local Domino, its shapes and its error answers, over real HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import requests
+
+from .conftest import Api
+
+HEX24 = re.compile(r"^[0-9a-f]{24}$")
+HEX40 = re.compile(r"^[0-9a-f]{40}$")
+
+
+def test_version(api: Api) -> None:
+    body = api.get("/version").json()
+    assert body["version"].startswith("5.")
+    assert {"buildId", "commitId"} <= set(body)
+
+
+def test_find_project(api: Api) -> None:
+    r = api.get(
+        "/v4/gateway/projects/findProjectByOwnerAndName",
+        params={"ownerName": api.owner, "projectName": api.name},
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == api.project_id and HEX24.match(body["id"])
+    assert body["name"] == api.name and body["ownerUsername"] == api.owner
+    assert HEX24.match(body["ownerId"])
+    assert {"description", "visibility"} <= set(body)
+
+
+def test_find_project_unknown_is_404_with_fix(api: Api) -> None:
+    r = api.get(
+        "/v4/gateway/projects/findProjectByOwnerAndName",
+        params={"ownerName": "nobody", "projectName": "nothing"},
+    )
+    assert r.status_code == 404
+    assert "nobody/nothing" in r.json()["message"]
+    assert "--project" in r.json()["message"]
+
+
+def test_find_project_missing_parameter_is_400(api: Api) -> None:
+    r = api.get("/v4/gateway/projects/findProjectByOwnerAndName", params={"ownerName": "x"})
+    assert r.status_code == 400
+    assert "projectName" in r.json()["message"]
+
+
+def test_hardware_tiers(api: Api) -> None:
+    r = api.get(f"/v4/projects/{api.project_id}/hardwareTiers")
+    assert r.status_code == 200
+    tiers = {t["hardwareTier"]["id"]: t["hardwareTier"] for t in r.json()}
+    small = tiers["small-k8s"]
+    assert small["name"] == "Small" and small["isDefault"] is True
+    assert small["hwtResources"]["cores"] == 1
+    assert small["hwtResources"]["memory"] == {"value": 4, "unit": "GiB"}
+    assert small["hwtResources"]["memoryLimit"]["unit"] == "GiB"
+    assert small["availability"] == {"isArchived": False, "isVisible": True}
+    assert tiers["gpu-small-k8s"]["gpuConfiguration"]["numberOfGpus"] == 1
+    assert {"medium-k8s", "large-k8s"} <= set(tiers)
+    assert sum(t["isDefault"] for t in tiers.values()) == 1
+
+
+def test_hardware_tiers_unknown_project(api: Api) -> None:
+    assert api.get("/v4/projects/0123456789abcdef01234567/hardwareTiers").status_code == 404
+
+
+def test_commits_newest_first(api: Api) -> None:
+    first = api.head()
+    up = api.upload("a.txt", b"a")
+    commits = api.get(f"{api.v1}/commits").json()
+    assert [c["id"] for c in commits[:2]] == [up["commitId"], first]
+    assert all(HEX40.match(c["id"]) and isinstance(c["timestamp"], int) for c in commits)
+    assert all(isinstance(c["message"], str) for c in commits)
+
+
+def test_upload_makes_a_commit_and_returns_the_blob_key(api: Api) -> None:
+    before = api.head()
+    body = api.upload("data/raw/x.csv", b"a,b\n1,2\n")
+    assert body["path"] == "data/raw/x.csv" and body["size"] == 8
+    assert body["key"] == hashlib.sha1(b"a,b\n1,2\n").hexdigest()
+    assert body["commitId"] != before and api.head() == body["commitId"]
+    assert isinstance(body["lastModified"], int)
+    # the old commit is an immutable snapshot
+    assert api.files(before) == {}
+
+
+def test_upload_streams_a_large_body(api: Api) -> None:
+    data = b"0123456789abcdef" * (1024 * 1024)  # 16 MiB, sent in chunks
+    r = api.put(f"{api.v1}/big.bin", data=iter([data[i : i + 65536]
+                                                for i in range(0, len(data), 65536)]))
+    assert r.status_code == 201, r.text
+    assert r.json()["size"] == len(data)
+    got = api.content(r.json()["commitId"], "big.bin")
+    assert got.headers["content-length"] == str(len(data)) and got.content == data
+
+
+def test_upload_file_over_directory_is_409(api: Api) -> None:
+    api.upload("dir/file.txt", b"x")
+    r = api.put(f"{api.v1}/dir", data=b"y")
+    assert r.status_code == 409
+    assert "dir/file.txt" in r.json()["message"]
+
+
+def test_list_files_root_forms_and_subdirectories(api: Api) -> None:
+    api.upload("top.txt", b"top")
+    commit = api.upload("data/raw/x.csv", b"12345")["commitId"]
+    for suffix in ("", "/", "//"):
+        r = api.get(f"{api.v1}/files/{commit}{suffix}")
+        assert r.status_code == 200, (suffix, r.text)
+        entries = {e["path"]: e for e in r.json()["data"]}
+        assert set(entries) == {"top.txt", "data"}
+        assert entries["data"] == {
+            "path": "data", "size": 0, "key": None, "lastModified": None, "isDirectory": True,
+        }
+        assert entries["top.txt"]["size"] == 3 and entries["top.txt"]["isDirectory"] is False
+    for sub in ("data", "data/"):
+        assert set(api.files(commit, sub)) == {"data/raw"}
+    raw = api.files(commit, "data/raw/")
+    assert raw["data/raw/x.csv"]["size"] == 5 and HEX40.match(raw["data/raw/x.csv"]["key"])
+
+
+def test_list_files_missing_directory_or_commit_is_404(api: Api) -> None:
+    commit = api.upload("a.txt", b"a")["commitId"]
+    assert api.get(f"{api.v1}/files/{commit}/nope/").status_code == 404
+    r = api.get(f"{api.v1}/files/{'0' * 40}//")
+    assert r.status_code == 404 and "commits" in r.json()["message"]
+
+
+def test_file_content(api: Api) -> None:
+    commit = api.upload("d/hello.txt", b"hello world")["commitId"]
+    r = api.content(commit, "d/hello.txt")
+    assert r.status_code == 200 and r.content == b"hello world"
+    assert r.headers["content-type"] == "application/octet-stream"
+    assert r.headers["content-length"] == "11"
+    assert api.content(commit, "d/missing.txt").status_code == 404
+    assert api.content("f" * 40, "d/hello.txt").status_code == 404
+
+
+def test_commit_of_another_project_is_not_found(api: Api, server) -> None:
+    from .conftest import make_api
+
+    other = make_api(server, "tester/other-project")
+    foreign = other.upload("secret.txt", b"s")["commitId"]
+    assert api.content(foreign, "secret.txt").status_code == 404
+    assert api.get(f"{api.v1}/files/{foreign}//").status_code == 404
+    r = api.post("/v4/jobs/start", json={"projectId": api.project_id, "commandToRun": "true",
+                                         "commitId": foreign})
+    assert r.status_code == 400 and "not a commit of project" in r.json()["message"]
+
+
+# -- auth ----------------------------------------------------------------------------------
+
+
+def test_missing_key_is_401_json(api: Api) -> None:
+    for path in ("/version", f"/v4/projects/{api.project_id}/hardwareTiers", "/v4/jobs"):
+        r = requests.get(api.url + path, timeout=5)
+        assert r.status_code == 401
+        assert "X-Domino-Api-Key" in r.json()["message"]
+
+
+def test_wrong_key_is_401_and_not_echoed(api: Api) -> None:
+    wrong = "wrong-key-0123456789"
+    for headers in ({"X-Domino-Api-Key": wrong}, {"Authorization": f"Bearer {wrong}"}):
+        r = requests.get(api.url + "/version", headers=headers, timeout=5)
+        assert r.status_code == 401
+        assert wrong not in r.text and api.key not in r.text
+
+
+def test_bearer_key_works(api: Api) -> None:
+    r = requests.get(
+        api.url + "/version", headers={"Authorization": f"Bearer {api.key}"}, timeout=5
+    )
+    assert r.status_code == 200
+
+
+def test_upload_without_key_stores_nothing(api: Api) -> None:
+    before = api.head()
+    r = requests.put(f"{api.url}{api.v1}/sneaky.txt", data=b"x", timeout=5)
+    assert r.status_code == 401
+    assert api.head() == before
+
+
+def test_unknown_route_is_404_json(api: Api) -> None:
+    r = api.get("/v4/no/such/thing")
+    assert r.status_code == 404 and "message" in r.json()
+
+
+# -- start-job and stop-job bodies -----------------------------------------------------------
+
+
+def test_bad_start_bodies(api: Api) -> None:
+    cases = [
+        (b"{not json", "invalid"),
+        (b"[1, 2]", "JSON object"),
+        (b'{"commandToRun": "true"}', "projectId"),
+        (f'{{"projectId": "{api.project_id}"}}'.encode(), "commandToRun"),
+        (f'{{"projectId": "{api.project_id}", "commandToRun": "  "}}'.encode(), "empty"),
+        (f'{{"projectId": "{api.project_id}", "commandToRun": 5}}'.encode(), "string"),
+        (f'{{"projectId": "{api.project_id}", "commandToRun": "true", "title": []}}'.encode(),
+         "title"),
+    ]
+    for body, expected in cases:
+        r = api.post("/v4/jobs/start", data=body, headers={**api.headers,
+                                                           "Content-Type": "application/json"})
+        assert r.status_code == 400, (body, r.text)
+        assert expected in r.json()["message"], (body, r.json())
+
+
+def test_start_unknown_project_is_404(api: Api) -> None:
+    r = api.post("/v4/jobs/start", json={"projectId": "0" * 24, "commandToRun": "true"})
+    assert r.status_code == 404
+
+
+def test_start_unknown_tier_lists_valid_tiers(api: Api) -> None:
+    r = api.post("/v4/jobs/start", json={"projectId": api.project_id, "commandToRun": "true",
+                                         "overrideHardwareTierId": "huge-k8s"})
+    assert r.status_code == 400
+    message = r.json()["message"]
+    assert "huge-k8s" in message and "small-k8s (Small)" in message and "large-k8s" in message
+
+
+def test_bad_stop_bodies(api: Api) -> None:
+    assert api.post("/v4/jobs/stop", json={}).status_code == 400
+    assert api.post("/v4/jobs/stop", json={"jobId": "0" * 24}).status_code == 404
+    job = api.start("true")
+    r = api.post("/v4/jobs/stop", json={"jobId": job["id"], "commitResults": "yes"})
+    assert r.status_code == 400 and "commitResults" in r.json()["message"]
+    r = api.post("/v4/jobs/stop", json={"jobId": job["id"], "projectId": "f" * 24})
+    assert r.status_code == 400
+
+
+def test_unknown_job_is_404(api: Api) -> None:
+    for path in ("/v4/jobs/0123456789abcdef01234567",
+                 "/v4/jobs/0123456789abcdef01234567/logsWithProblemSuggestions",
+                 f"{api.v1}/run/0123456789abcdef01234567/stdout"):
+        r = api.get(path)
+        assert r.status_code == 404 and "not found" in r.json()["message"], path
+
+
+# -- the job object and job listing ---------------------------------------------------------
+
+
+def test_job_object_shape(api: Api) -> None:
+    job = api.start("echo hi", title="shape test")
+    assert HEX24.match(job["id"]) and job["number"] == 1
+    assert job["projectId"] == api.project_id and job["title"] == "shape test"
+    assert job["jobRunCommand"] == "echo hi"
+    assert job["statuses"]["executionStatus"] == "Queued"
+    assert job["statuses"]["isCompleted"] is False and job["statuses"]["isArchived"] is False
+    assert isinstance(job["stageTime"]["submissionTime"], int)
+    assert job["startedBy"]["username"] == "tester"
+    assert job["commitDetails"] == {"inputCommitId": api.head(), "outputCommitId": None}
+    assert job["hardwareTier"] == {"id": "small-k8s", "name": "Small"}
+    assert set(job["environment"]) == {"environmentId", "environmentName", "revisionId"}
+    done = api.wait(job["id"])
+    assert done["statuses"]["executionStatus"] == "Succeeded"
+    assert done["statuses"]["isCompleted"] is True
+    stage = done["stageTime"]
+    assert stage["submissionTime"] <= stage["runStartTime"] <= stage["completedTime"]
+    assert HEX40.match(done["commitDetails"]["outputCommitId"])
+    assert api.start("true")["number"] == 2
+
+
+def test_list_jobs_paging_order_and_status(api: Api) -> None:
+    ok = [api.start("true") for _ in range(3)]
+    bad = api.start("exit 1")
+    for job in [*ok, bad]:
+        api.wait(job["id"])
+    r = api.get("/v4/jobs", params={"projectId": api.project_id, "order_by": "number",
+                                     "sort_by": "desc", "page_size": 2, "page_no": 1,
+                                     "status": "all", "show_archived": "false"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["totalCount"] == 4 and [j["number"] for j in body["jobs"]] == [4, 3]
+    page2 = api.get("/v4/jobs", params={"projectId": api.project_id, "page_size": 2,
+                                         "page_no": 2}).json()
+    assert [j["number"] for j in page2["jobs"]] == [2, 1]
+    asc = api.get("/v4/jobs", params={"projectId": api.project_id, "sort_by": "asc"}).json()
+    assert [j["number"] for j in asc["jobs"]] == [1, 2, 3, 4]
+
+    def numbers(status: str) -> list[int]:
+        r = api.get("/v4/jobs", params={"projectId": api.project_id, "status": status})
+        assert r.status_code == 200, r.text
+        return sorted(j["number"] for j in r.json()["jobs"])
+
+    assert numbers("completed") == [1, 2, 3, 4]
+    assert numbers("active") == []
+    assert numbers("failed") == [4]
+    assert numbers("succeeded") == [1, 2, 3]
+
+
+def test_list_jobs_bad_parameters(api: Api) -> None:
+    assert api.get("/v4/jobs").status_code == 400
+    for params in ({"status": "sideways"}, {"page_size": 0}, {"page_no": "x"},
+                   {"sort_by": "up"}):
+        r = api.get("/v4/jobs", params={"projectId": api.project_id, **params})
+        assert r.status_code == 400, params
+        assert r.json()["message"]
+    assert api.get("/v4/jobs", params={"projectId": "0" * 24}).status_code == 404
+
+
+def test_logs_and_run_stdout(api: Api) -> None:
+    job = api.start("echo line one; echo line two >&2")
+    api.wait(job["id"])
+    r = api.get(f"/v4/jobs/{job['id']}/logsWithProblemSuggestions")
+    body = r.json()
+    assert body["isComplete"] is True and body["problemSuggestions"] == []
+    assert [e["log"] for e in body["logContent"]] == ["line one", "line two"]
+    assert all(e["logType"] == "stdout" and e["timestamp"] for e in body["logContent"])
+    out = api.get(f"{api.v1}/run/{job['id']}/stdout").json()
+    assert out["stdout"] == "line one\nline two\n"
+    assert "preparing" in out["setup"]
