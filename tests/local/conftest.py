@@ -87,7 +87,8 @@ class Api:
         return r.json()[0]["id"]
 
     def content(self, commit: str, path: str) -> requests.Response:
-        return self.get(f"/api/projects/v1/projects/{self.project_id}/files/{commit}/{path}/content")
+        base = f"/api/projects/v1/projects/{self.project_id}/files"
+        return self.get(f"{base}/{commit}/{path}/content")
 
     def files(self, commit: str, path: str = "") -> dict[str, dict]:
         r = self.get(f"{self.v1}/files/{commit}/{path}")
