@@ -8,7 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from starlette.convertors import Convertor, register_url_convertor
+
 from . import api
+
+
+class _FilePathConvertor(Convertor[str]):
+    # starlette's `path` stops at a newline, so such a path would be a 404 "no route" instead
+    # of the 400 "invalid path" that names the problem; this one takes every character
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("filepath", _FilePathConvertor())
 
 V1 = "/v1/projects/{owner}/{project}"
 
@@ -18,9 +35,9 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/v4/projects/{projectId}/hardwareTiers", api.hardware_tiers),
     ("GET", f"{V1}/commits", api.list_commits),
     ("GET", f"{V1}/files/{{commitId}}", api.list_files),
-    ("GET", f"{V1}/files/{{commitId}}/{{path:path}}", api.list_files),
-    ("PUT", f"{V1}/{{path:path}}", api.upload_file),
-    ("GET", "/api/projects/v1/projects/{projectId}/files/{commitId}/{path:path}/content",
+    ("GET", f"{V1}/files/{{commitId}}/{{path:filepath}}", api.list_files),
+    ("PUT", f"{V1}/{{path:filepath}}", api.upload_file),
+    ("GET", "/api/projects/v1/projects/{projectId}/files/{commitId}/{path:filepath}/content",
      api.file_content),
     ("POST", "/v4/jobs/start", api.start_job),
     ("POST", "/v4/jobs/stop", api.stop_job),
