@@ -59,6 +59,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     from snakemake_executor_domino.cli import CliError
     from snakemake_executor_domino.local.config import ConfigError, default_root
+    from snakemake_executor_domino.local.rootlock import RootInUse
     from snakemake_executor_domino.local.server import LocalDomino
 
     if not 0 <= args.port <= 65535:
@@ -74,6 +75,8 @@ def serve_command(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     try:
         domino.start()
+    except RootInUse as exc:
+        raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "

@@ -22,9 +22,11 @@ class Backend:
 
     @classmethod
     def open(cls, config: ServerConfig, api_key: str) -> Backend:
+        """Open the state under config.root; the caller holds the root's lock (rootlock.py)."""
         config.root.mkdir(parents=True, exist_ok=True)
         store = Store(config.db_path)
         blobs = BlobStore(config.blobs_dir)
+        blobs.discard_partial_uploads()
         runner = Runner(config, store, blobs, api_key)
         user_id = store.ensure_user(config.username)
         return cls(config, store, blobs, runner, api_key, user_id)

@@ -24,6 +24,12 @@ class BlobStore:
         self._tmp = directory / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
 
+    def discard_partial_uploads(self) -> None:
+        """Remove temp files of uploads a crashed server never finished (call while no
+        upload can be in flight, i.e. on start)."""
+        for leftover in self._tmp.iterdir():
+            leftover.unlink(missing_ok=True)
+
     def path(self, key: str) -> Path:
         if not KEY_RE.match(key):
             raise ValueError(f"not a blob key: {key!r}")

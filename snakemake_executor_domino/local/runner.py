@@ -110,7 +110,13 @@ class Runner:
                 f"the job ends as Error{note}. Start it again.",
             )
             self.store.update_job(job.id, status="Error", completed_ms=now_ms())
-            self._cleanup_files(job.id)
+        # no job is active yet, so whatever is here is debris of a crash
+        for directory in (self.config.runs_dir, self.config.tokens_dir):
+            for leftover in directory.iterdir():
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
 
     # -- requests from the API -------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import uvicorn
 from .app import create_app
 from .backend import Backend
 from .config import ServerConfig, Tier, default_username, load_tiers_file
+from .rootlock import RootLock
 
 PROJECT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 START_TIMEOUT_SECONDS = 20
@@ -62,6 +63,7 @@ class LocalDomino:
         self.backend: Backend | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._lock = RootLock(self.root)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -69,33 +71,43 @@ class LocalDomino:
         if self._thread is not None:
             raise RuntimeError("this LocalDomino is already started")
         self.root.mkdir(parents=True, exist_ok=True)
+        sock = _bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        self.url = f"http://{_url_host(self.host)}:{self.port}"
+        try:
+            self._lock.acquire(self.url)
+        except Exception:
+            sock.close()
+            raise
+        try:
+            self._start_on(sock)
+        except Exception:
+            sock.close()
+            self.stop()
+            raise
+        return self
+
+    def _start_on(self, sock: socket.socket) -> None:
         if self._given_api_key:
             self.api_key, self.api_key_source = self._given_api_key, "given"
         else:
             self.api_key = self._stored_or_new_api_key()
-        sock = _bind(self.host, self.port)
-        self.port = sock.getsockname()[1]
-        self.url = f"http://{_url_host(self.host)}:{self.port}"
         self.config.public_url = self.url
         self.backend = Backend.open(self.config, self.api_key)
         for owner, name in self._projects:
             self.backend.store.create_project(owner, name)
         self.backend.runner.start()
-        app = create_app(self.backend)
         self._server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+            uvicorn.Config(
+                create_app(self.backend), log_level="warning", lifespan="off", access_log=False
+            )
         )
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="local-domino-http",
             daemon=True,
         )
         self._thread.start()
-        try:
-            self._wait_until_answering()
-        except Exception:
-            self.stop()
-            raise
-        return self
+        self._wait_until_answering()
 
     def stop(self) -> None:
         """Stop running jobs (they end Stopped, queued ones too), then the HTTP server."""
@@ -107,6 +119,7 @@ class LocalDomino:
             self._thread.join(timeout=10)
         if self.backend is not None:
             self.backend.store.close()
+        self._lock.release()
         self.backend, self._server, self._thread = None, None, None
 
     def __enter__(self) -> LocalDomino:

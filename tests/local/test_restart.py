@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+import requests
+
+from snakemake_executor_domino.local.rootlock import RootInUse
 from snakemake_executor_domino.local.server import LocalDomino
 
 from .conftest import Api, make_api
@@ -117,3 +121,25 @@ def _read_banner(proc: subprocess.Popen[str], timeout: float = 30) -> tuple[str,
         if "Ctrl-C" in line and url:
             return url, "".join(seen)
     raise AssertionError("server printed no banner:\n" + "".join(seen))
+
+
+def test_a_second_server_on_the_same_root_is_refused(tmp_path: Path) -> None:
+    with LocalDomino(tmp_path) as first:
+        second = LocalDomino(tmp_path)
+        with pytest.raises(RootInUse, match=first.url):
+            second.start()
+        assert requests.get(f"{first.url}/version", headers=first.headers, timeout=5).ok
+    with LocalDomino(tmp_path):  # released on stop
+        pass
+
+
+def test_crash_debris_is_cleared_on_start(tmp_path: Path) -> None:
+    for sub in ("runs/0123456789abcdef01234567", "blobs/tmp", "tokens"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "runs/0123456789abcdef01234567/half.txt").write_text("x")
+    (tmp_path / "blobs/tmp/upload-abc").write_text("partial")
+    (tmp_path / "tokens/0123456789abcdef01234567").write_text("old token")
+    with LocalDomino(tmp_path):
+        assert not any((tmp_path / "runs").iterdir())
+        assert not any((tmp_path / "blobs/tmp").iterdir())
+        assert not any((tmp_path / "tokens").iterdir())
