@@ -100,8 +100,8 @@ def main(smk) -> None:  # pragma: no cover - exercised by the workflow test
         len(raw) - len(tidy),
     )
     missing = tidy.isna().sum()
-    for column, count in missing[missing > 0].items():
-        log.info("missing values left for the imputer: %s=%d", column, count)
+    missing = missing[missing > 0]
+    log.info("cells still missing: %s", ", ".join(f"{c}={n}" for c, n in missing.items()))
     write_csv(tidy, smk.output.clean)
 
 

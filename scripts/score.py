@@ -5,6 +5,7 @@ per model, and which one is best) and ``results/roc_curves.png``. No dates, path
 go into either file: the same config gives byte-identical outputs.
 """
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -71,10 +72,12 @@ def format_report(
     title: str,
     y_true: np.ndarray,
     best_by: str = "roc_auc",
+    labels: Mapping[str, str] | None = None,
     weights: pd.DataFrame | None = None,
     decimals: int = 4,
 ) -> str:
     y_true = np.asarray(y_true)
+    labels = {"positive": "positive", "negative": "negative", **(labels or {})}
     best = best_model(table, best_by, decimals)
     name_w = max(len("model"), *(len(n) for n in table.index))
     fam_w = max(len("family"), *(len(families.get(n, "")) for n in table.index))
@@ -85,8 +88,9 @@ def format_report(
     rule = "-" * len(header)
     lines = [
         title,
-        f"test set: {len(y_true)} rows ({int(y_true.sum())} positive, "
-        f"{int(len(y_true) - y_true.sum())} negative); accuracy at threshold 0.5",
+        f"test set: {len(y_true)} rows ({int(y_true.sum())} {labels['positive']}, "
+        f"{int(len(y_true) - y_true.sum())} {labels['negative']}); "
+        "probabilities are P(" + labels["positive"] + "), accuracy at threshold 0.5",
         "",
         header,
         rule,
@@ -101,13 +105,12 @@ def format_report(
     lines.append(
         f"best: {best} by {metric.label} ({direction} is better; ties go to lower log loss)"
     )
-    per_metric = []
+    lines.append("best per metric (ties listed):")
     for m in METRICS:
         values = table[m.key].round(decimals)
         target = values.max() if m.higher_is_better else values.min()
         winners = [str(n) for n in table.index if values[n] == target]
-        per_metric.append(f"{m.label}: {', '.join(winners)}")
-    lines.append("best per metric: " + "; ".join(per_metric))
+        lines.append(f"  {m.label:<{col_w}}  {', '.join(winners)}")
     if weights is not None and len(weights):
         lines += [
             "",
@@ -136,7 +139,8 @@ def plot_roc(predictions: pd.DataFrame, models: Sequence[str], path: str, title:
         ax.plot(fpr, tpr, label=f"{name} (AUC {auc:.3f})", **style)
     ax.plot([0, 1], [0, 1], linestyle=":", color="grey", linewidth=1)
     ax.set(xlim=(0, 1), ylim=(0, 1.01), xlabel="false positive rate", ylabel="true positive rate")
-    ax.set_title(title, fontsize=10)
+    heading = textwrap.fill(title, width=60)
+    ax.set_title(f"{heading}\nROC curves on the test set (n={len(y)})", fontsize=10)
     ax.legend(loc="lower right")
     fig.tight_layout()
     # No "Software" (version) or date chunk: the PNG is byte-identical from run to run.
@@ -160,6 +164,7 @@ def main(smk) -> None:  # pragma: no cover - exercised by the workflow test
         title=cfg.report["title"],
         y_true=predictions["y_true"].to_numpy(),
         best_by=cfg.report.get("best_by", "roc_auc"),
+        labels=cfg.report.get("labels"),
         weights=read_csv(smk.input.weights),
     )
     write_text(report, smk.output.report)

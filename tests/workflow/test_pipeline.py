@@ -1,0 +1,117 @@
+"""The example workflow end to end with plain local Snakemake (no Domino)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+PROJECT_DIRS = ("workflow", "scripts", "config", "data")
+RULES = ("all", "clean", "features", "fit", "combine", "predict", "score")
+
+
+def copy_project(repo: Path, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_DIRS:
+        shutil.copytree(repo / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def snakemake(workdir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.mark.slow
+def test_workflow_runs_and_is_reproducible(repo: Path, config: dict, tmp_path: Path) -> None:
+    models = list(config["models"])
+    runs = [copy_project(repo, tmp_path / name) for name in ("first", "second")]
+    for workdir in runs:
+        snakemake(workdir, "--cores", "2")
+
+    first, second = runs
+    report = (first / "score_report.txt").read_text()
+    table = report.split("\n\n")[1].splitlines()
+    end = table.index(table[1], 2)  # the table sits between two identical rule lines
+    names = [line.split()[0] for line in table[2:end]]
+    assert names == [*models, "ensemble"]
+    assert "best: " in report and "<- best" in report
+    for metric in ("accuracy", "ROC AUC", "log loss", "Brier"):
+        assert metric in table[0]
+    for model in models:
+        assert (first / "models" / f"{model}.pkl").stat().st_size > 0
+        assert (first / "logs" / "fit" / f"{model}.log").read_text().strip()
+    assert (first / "models" / "ensemble.pkl").exists()
+    assert (first / "results" / "roc_curves.png").read_bytes()[:4] == b"\x89PNG"
+
+    for path in (
+        "score_report.txt",
+        "results/predictions.csv",
+        "results/ensemble_weights.csv",
+        "results/split/test.csv",
+        "results/roc_curves.png",
+    ):
+        assert (first / path).read_bytes() == (second / path).read_bytes(), path
+
+    # nothing left to do on a second invocation
+    again = snakemake(first, "--cores", "2", "-n")
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+@pytest.mark.slow
+def test_dry_run_dag_lists_every_rule(repo: Path, config: dict, tmp_path: Path) -> None:
+    workdir = copy_project(repo, tmp_path / "dag")
+    dag = snakemake(workdir, "-n", "--dag").stdout
+    for rule in RULES:
+        assert f'label = "{rule}' in dag, rule
+    for model in config["models"]:
+        assert f"model: {model}" in dag
+    # `--dag` alone runs nothing either, and prints only the graph on stdout (with `-n`,
+    # Snakemake 9 also prints "Building DAG of jobs..." there, which dot rejects)
+    graph = snakemake(workdir, "--dag").stdout
+    assert graph.startswith("digraph") and graph.rstrip().endswith("}")
+    assert not (workdir / "results").exists() and not (workdir / "models").exists()
+    if shutil.which("dot"):
+        svg = subprocess.run(
+            ["dot", "-Tsvg"], input=graph, capture_output=True, text=True, check=True
+        ).stdout
+        assert "<svg" in svg and "combine" in svg
+
+    # the workflow profile is picked up and the plan names every job's tier
+    plan = snakemake(workdir, "-n", "score_report.txt")
+    assert "workflow specific profile" in plan.stderr
+    for spec in config["models"].values():
+        assert f"tier={spec['tier']}" in plan.stdout
+
+
+@pytest.mark.slow
+def test_models_are_a_config_edit(repo: Path, config: dict, tmp_path: Path) -> None:
+    workdir = copy_project(repo, tmp_path / "edit")
+    edited = dict(config)
+    edited["models"] = {
+        "logistic": config["models"]["logistic"],
+        "trees": {"family": "extra_trees", "tier": "Medium", "params": {"n_estimators": 20}},
+    }
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(edited, sort_keys=False))
+    plan = snakemake(workdir, "-n", "--quiet", "rules").stdout
+    counts = dict(
+        line.split()[:2]
+        for line in plan.splitlines()
+        if len(line.split()) == 2 and line.split()[1].isdigit()
+    )
+    assert counts.get("fit") == "2", plan
+    dag = snakemake(workdir, "-n", "--dag").stdout
+    assert "model: trees" in dag and "model: forest" not in dag
