@@ -51,8 +51,8 @@ def score_table(predictions: pd.DataFrame, models: Sequence[str]) -> pd.DataFram
 
 
 def best_model(table: pd.DataFrame, by: str, decimals: int = 4) -> str:
-    """The best model by ``by`` (at the printed precision); ties go to lower log loss, then
-    the earlier row, so the choice is what a reader of the table would make."""
+    """The best model by ``by`` at the printed precision (the choice a reader of the table
+    would make); ties go to lower log loss, then to the earlier row."""
     metric = METRIC_BY_KEY[by]
     primary = table[by].round(decimals) * (-1 if metric.higher_is_better else 1)
     order = pd.DataFrame(
@@ -65,13 +65,17 @@ def best_model(table: pd.DataFrame, by: str, decimals: int = 4) -> str:
     return str(order.index[0])
 
 
+def tie_rule(by: str) -> str:
+    return "ties go to the earlier row" if by == "log_loss" else "ties go to lower log loss"
+
+
 def format_report(
     table: pd.DataFrame,
     families: Mapping[str, str],
     *,
     title: str,
     y_true: np.ndarray,
-    best_by: str = "roc_auc",
+    best_by: str = "log_loss",
     labels: Mapping[str, str] | None = None,
     weights: pd.DataFrame | None = None,
     decimals: int = 4,
@@ -102,9 +106,7 @@ def format_report(
     lines.append(rule)
     metric = METRIC_BY_KEY[best_by]
     direction = "higher" if metric.higher_is_better else "lower"
-    lines.append(
-        f"best: {best} by {metric.label} ({direction} is better; ties go to lower log loss)"
-    )
+    lines.append(f"best: {best} by {metric.label} ({direction} is better; {tie_rule(best_by)})")
     lines.append("best per metric (ties listed):")
     for m in METRICS:
         values = table[m.key].round(decimals)
@@ -163,7 +165,7 @@ def main(smk) -> None:  # pragma: no cover - exercised by the workflow test
         families,
         title=cfg.report["title"],
         y_true=predictions["y_true"].to_numpy(),
-        best_by=cfg.report.get("best_by", "roc_auc"),
+        best_by=cfg.report.get("best_by", "log_loss"),
         labels=cfg.report.get("labels"),
         weights=read_csv(smk.input.weights),
     )

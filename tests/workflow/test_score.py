@@ -60,6 +60,7 @@ def test_report_is_a_fixed_width_table_with_every_model() -> None:
         families,
         title="T",
         y_true=preds["y_true"].to_numpy(),
+        best_by="roc_auc",
         labels={"positive": "male", "negative": "female"},
         weights=weights,
     )
@@ -83,9 +84,12 @@ def test_report_is_a_fixed_width_table_with_every_model() -> None:
         families,
         title="T",
         y_true=preds["y_true"].to_numpy(),
+        best_by="roc_auc",
         labels={"positive": "male", "negative": "female"},
         weights=weights,
     )
+    by_log_loss = format_report(table, families, title="T", y_true=preds["y_true"].to_numpy())
+    assert "best: perfect by log loss (lower is better; ties go to the earlier row)" in by_log_loss
 
 
 def test_roc_png_is_byte_identical(tmp_path) -> None:
