@@ -35,14 +35,14 @@ def project(p: Project) -> dict[str, Any]:
 
 
 def hardware_tier(t: Tier) -> dict[str, Any]:
-    memory = {"value": t.memory_gib, "unit": "GiB"}
+    memory = {"value": _number(t.memory_gib), "unit": "GiB"}
     return {
         "hardwareTier": {
             "id": t.id,
             "name": t.name,
             "hwtResources": {
-                "cores": t.cores,
-                "coresLimit": t.cores,
+                "cores": _number(t.cores),
+                "coresLimit": _number(t.cores),
                 "memory": memory,
                 "memoryLimit": memory,
             },
@@ -123,6 +123,11 @@ def job_logs(output: str, complete: bool, mtime: float | None) -> dict[str, Any]
         "problemSuggestions": [],
         "isComplete": complete,
     }
+
+
+def _number(value: float) -> int | float:
+    # 4 rather than 4.0, as Domino writes whole numbers
+    return int(value) if float(value).is_integer() else value
 
 
 def _iso(seconds: float) -> str:
