@@ -41,11 +41,11 @@ def test_full_workflow_chain_fanout_script_directory_group_logs(basic, domino):
     result = run_snakemake(workdir, domino, project)
 
     assert (workdir / "upper/a.txt").read_text() == "HELLO A WORLD\nSECOND LINE OF A\n"
-    assert (workdir / "counts/b.txt").read_text() == "b 8\n"
+    assert (workdir / "counts/b.txt").read_text() == "b 7\n"
     summary = (workdir / "summary.txt").read_text()
-    assert summary == "a 8\nb 8\nc 8\n"
+    assert summary == "a 7\nb 7\nc 7\n"
     # directory output, nested files included
-    assert sorted(p.name for p in (workdir / "shards").iterdir()) == [
+    assert sorted(p.name for p in (workdir / "shards").iterdir() if p.name[0] != ".") == [
         "deep",
         "part-aa",
         "part-ab",
