@@ -24,6 +24,7 @@ from .store import (
     ALL_STATUSES,
     FINAL_STATUSES,
     FileEntry,
+    Job,
     NotFound,
     Project,
     now_ms,
@@ -71,7 +72,7 @@ def _commit_of(be: Backend, project: Project, commit_id: str) -> str:
         ) from None
 
 
-def _job(be: Backend, job_id: str):
+def _job(be: Backend, job_id: str) -> Job:
     try:
         return be.store.get_job(job_id)
     except NotFound:
@@ -84,16 +85,19 @@ def _object(body: Any) -> dict[str, Any]:
     return body
 
 
-def _str_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
-    value = body.get(name)
+def _required_str(body: dict[str, Any], name: str) -> str:
+    value = _optional_str(body, name)
     if value is None:
-        if required:
-            raise bad_request(f"missing required field '{name}'")
-        return None
-    if not isinstance(value, str):
-        raise bad_request(f"field '{name}' must be a string, got {type(value).__name__}")
-    if required and not value.strip():
+        raise bad_request(f"missing required field '{name}'")
+    if not value.strip():
         raise bad_request(f"field '{name}' must not be empty")
+    return value
+
+
+def _optional_str(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise bad_request(f"field '{name}' must be a string, got {type(value).__name__}")
     return value
 
 
@@ -182,12 +186,12 @@ def start_job(
 ) -> dict[str, Any]:
     be = backend(request)
     body = _object(body)
-    project_id = _str_field(body, "projectId", required=True)
-    command = _str_field(body, "commandToRun", required=True)
-    commit_id = _str_field(body, "commitId", required=False)
-    tier_id = _str_field(body, "overrideHardwareTierId", required=False)
-    environment_id = _str_field(body, "environmentId", required=False) or ENVIRONMENT_ID
-    title = _str_field(body, "title", required=False) or ""
+    project_id = _required_str(body, "projectId")
+    command = _required_str(body, "commandToRun")
+    commit_id = _optional_str(body, "commitId")
+    tier_id = _optional_str(body, "overrideHardwareTierId")
+    environment_id = _optional_str(body, "environmentId") or ENVIRONMENT_ID
+    title = _optional_str(body, "title") or ""
     p = _project_by_id(be, project_id)
     if commit_id:
         try:
@@ -254,8 +258,8 @@ def list_jobs(
 def stop_job(request: Request, body: Annotated[Any, Body()] = None) -> dict[str, Any]:
     be = backend(request)
     body = _object(body)
-    job_id = _str_field(body, "jobId", required=True)
-    project_id = _str_field(body, "projectId", required=False)
+    job_id = _required_str(body, "jobId")
+    project_id = _optional_str(body, "projectId")
     commit_results = _bool_field(body, "commitResults", True)
     job = _job(be, job_id)
     if project_id and project_id != job.project_id:

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from .config import ServerConfig, Tier
 from .ignore import IGNORE_FILE, IgnoreRules
 from .jobenv import job_environment
 from .joblog import JobLogs
-from .store import ACTIVE_STATUSES, Job, Store, now_ms
+from .store import ACTIVE_STATUSES, FileEntry, Job, Store, now_ms
 from .workspace import collect_changes, materialize
 
 SCHEDULER_TICK_SECONDS = 0.5
@@ -303,7 +304,9 @@ class Runner:
         output = self._commit_outputs(job, workdir, input_files)
         return status, output, exit_code
 
-    def _commit_outputs(self, job: Job, workdir: Path, input_files: dict) -> str:
+    def _commit_outputs(
+        self, job: Job, workdir: Path, input_files: Mapping[str, FileEntry]
+    ) -> str:
         ignore_entry = input_files.get(IGNORE_FILE)
         rules = IgnoreRules(
             self.blobs.read_bytes(ignore_entry.key).decode("utf-8", errors="replace")

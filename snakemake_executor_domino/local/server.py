@@ -21,7 +21,7 @@ import uvicorn
 
 from .app import create_app
 from .backend import Backend
-from .config import ServerConfig, Tier, default_username, load_tiers_file
+from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_tiers_file
 from .rootlock import RootLock
 
 PROJECT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -47,14 +47,14 @@ class LocalDomino:
         self.port = port
         self._given_api_key = api_key
         self._projects = [_split_project(p) for p in projects]
-        tier_list = tuple(tiers) if tiers is not None else None
+        tier_list = DEFAULT_TIERS if tiers is None else tuple(tiers)
         if tiers_file is not None:
             tier_list = load_tiers_file(Path(tiers_file))
         self.config = ServerConfig(
             root=self.root,
             username=user or default_username(),
+            tiers=tier_list,
             stop_grace_seconds=stop_grace_seconds,
-            **({"tiers": tier_list} if tier_list else {}),
         )
         self.url = ""
         self.api_key = ""

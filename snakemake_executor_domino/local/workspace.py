@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from .blobs import CHUNK, BlobStore
@@ -57,7 +57,7 @@ def collect_changes(
     return changes
 
 
-def _walk_files(root: Path, log: Log):
+def _walk_files(root: Path, log: Log) -> Iterator[tuple[str, Path]]:
     for dirpath, dirnames, filenames in os.walk(root):
         base = Path(dirpath)
         for name in list(dirnames):
