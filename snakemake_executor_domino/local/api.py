@@ -18,8 +18,7 @@ from .auth import Principal, authenticate, backend
 from .backend import Backend
 from .errors import bad_request, not_found
 from .jobenv import ENVIRONMENT_ID
-from .paths import clean_dir_path, clean_file_path
-from .store import (
+from .models import (
     ACTIVE_STATUSES,
     ALL_STATUSES,
     FINAL_STATUSES,
@@ -29,6 +28,7 @@ from .store import (
     Project,
     now_ms,
 )
+from .paths import clean_dir_path, clean_file_path
 
 JOB_STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "all": ALL_STATUSES,

@@ -13,7 +13,7 @@ from fastapi import Request
 
 from .backend import Backend
 from .errors import ApiError
-from .store import Job
+from .models import Job
 
 CREDENTIALS_HINT = "send the header 'X-Domino-Api-Key: <key>' or 'Authorization: Bearer <token>'"
 

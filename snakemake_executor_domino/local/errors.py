@@ -7,8 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from .models import Conflict, NotFound
 from .paths import BadPath
-from .store import Conflict, NotFound
 
 
 class ApiError(Exception):

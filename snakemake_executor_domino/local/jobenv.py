@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .config import Tier
-from .store import Job, Project
+from .models import Job, Project
 
 SECRET_NAME = re.compile(
     r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE", re.IGNORECASE

@@ -7,7 +7,7 @@ from typing import Any
 
 from .config import Tier
 from .jobenv import ENVIRONMENT_ID, ENVIRONMENT_NAME, ENVIRONMENT_REVISION_ID
-from .store import Commit, DirEntry, FileEntry, Job, Project
+from .models import Commit, DirEntry, FileEntry, Job, Project
 
 DOMINO_VERSION = "5.11.1"
 

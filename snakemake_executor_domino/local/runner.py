@@ -31,7 +31,8 @@ from .config import ServerConfig, Tier
 from .ignore import IGNORE_FILE, IgnoreRules
 from .jobenv import job_environment
 from .joblog import JobLogs
-from .store import ACTIVE_STATUSES, FileEntry, Job, Store, now_ms
+from .models import ACTIVE_STATUSES, FileEntry, Job, now_ms
+from .store import Store
 from .workspace import collect_changes, materialize
 
 SCHEDULER_TICK_SECONDS = 0.5

@@ -2,180 +2,35 @@
 
 SQLite in WAL mode behind one connection and a lock: request handlers and the job runner call
 in from many threads, and SQLite serializes writers anyway, so one guarded connection is the
-simplest thing that cannot raise "database is locked". File contents live in `BlobStore`.
-
-The schema grows by appending to `MIGRATIONS`; `PRAGMA user_version` records how many ran,
-so a later feature (scheduled jobs, say) adds one entry and existing roots upgrade on start.
+simplest thing that cannot raise "database is locked". File contents live in `BlobStore`;
+the tables are in schema.py, the records handed out in models.py.
 """
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE users (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL UNIQUE,
-        created_ms INTEGER NOT NULL
-    );
-    CREATE TABLE projects (
-        id TEXT PRIMARY KEY,
-        owner_id TEXT NOT NULL REFERENCES users(id),
-        owner_username TEXT NOT NULL,
-        name TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        visibility TEXT NOT NULL DEFAULT 'Private',
-        head_commit_id TEXT,
-        next_job_number INTEGER NOT NULL DEFAULT 1,
-        created_ms INTEGER NOT NULL,
-        UNIQUE (owner_username, name)
-    );
-    CREATE TABLE commits (
-        id TEXT PRIMARY KEY,
-        project_id TEXT NOT NULL REFERENCES projects(id),
-        parent_id TEXT,
-        message TEXT NOT NULL,
-        timestamp_ms INTEGER NOT NULL,
-        seq INTEGER NOT NULL
-    );
-    CREATE INDEX commits_by_project ON commits (project_id, seq);
-    CREATE TABLE commit_files (
-        commit_id TEXT NOT NULL,
-        path TEXT NOT NULL,
-        blob_key TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        last_modified_ms INTEGER NOT NULL,
-        PRIMARY KEY (commit_id, path)
-    ) WITHOUT ROWID;
-    CREATE TABLE jobs (
-        id TEXT PRIMARY KEY,
-        project_id TEXT NOT NULL REFERENCES projects(id),
-        number INTEGER NOT NULL,
-        title TEXT NOT NULL,
-        command TEXT NOT NULL,
-        status TEXT NOT NULL,
-        tier_id TEXT NOT NULL,
-        tier_name TEXT NOT NULL,
-        environment_id TEXT NOT NULL,
-        input_commit_id TEXT NOT NULL,
-        output_commit_id TEXT,
-        submitted_ms INTEGER NOT NULL,
-        started_ms INTEGER,
-        completed_ms INTEGER,
-        started_by_id TEXT NOT NULL,
-        started_by_username TEXT NOT NULL,
-        parent_job_id TEXT,
-        token_sha256 TEXT,
-        is_scheduled INTEGER NOT NULL DEFAULT 0,
-        pid INTEGER,
-        exit_code INTEGER,
-        UNIQUE (project_id, number)
-    );
-    CREATE INDEX jobs_by_status ON jobs (status);
-    CREATE INDEX jobs_by_parent ON jobs (parent_job_id);
-    CREATE INDEX jobs_by_token ON jobs (token_sha256);
-    """,
-]
+from .models import (
+    ACTIVE_STATUSES,
+    Commit,
+    Conflict,
+    DirEntry,
+    FileEntry,
+    Job,
+    NotFound,
+    Project,
+    commit_id,
+    now_ms,
+    object_id,
+)
+from .schema import MIGRATIONS
 
-ACTIVE_STATUSES = ("Queued", "Pending", "Preparing", "Running", "Finishing")
-FINAL_STATUSES = ("Succeeded", "Failed", "Error", "Stopped")
-ALL_STATUSES = ACTIVE_STATUSES + FINAL_STATUSES
-
-
-class NotFound(LookupError):
-    pass
-
-
-class Conflict(ValueError):
-    pass
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def object_id() -> str:
-    """24 hex digits like Domino's (MongoDB) ids: a time prefix, so ids sort by creation."""
-    return f"{int(time.time()):08x}{secrets.token_hex(8)}"
-
-
-def commit_id() -> str:
-    return secrets.token_hex(20)
-
-
-@dataclass(frozen=True)
-class Project:
-    id: str
-    owner_id: str
-    owner_username: str
-    name: str
-    description: str
-    visibility: str
-    head_commit_id: str
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.owner_username}/{self.name}"
-
-
-@dataclass(frozen=True)
-class Commit:
-    id: str
-    project_id: str
-    parent_id: str | None
-    message: str
-    timestamp_ms: int
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    path: str
-    key: str
-    size: int
-    last_modified_ms: int
-
-
-@dataclass(frozen=True)
-class DirEntry:
-    path: str
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    project_id: str
-    number: int
-    title: str
-    command: str
-    status: str
-    tier_id: str
-    tier_name: str
-    environment_id: str
-    input_commit_id: str
-    output_commit_id: str | None
-    submitted_ms: int
-    started_ms: int | None
-    completed_ms: int | None
-    started_by_id: str
-    started_by_username: str
-    parent_job_id: str | None
-    token_sha256: str | None
-    is_scheduled: int
-    pid: int | None
-    exit_code: int | None
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status in FINAL_STATUSES
+__all__ = ["Store", "NotFound", "Conflict"]
 
 
 class Store:
@@ -318,6 +173,8 @@ class Store:
                     entries.append(DirEntry(prefix + head))
             else:
                 entries.append(_file(row))
+        # rows come in path order, where "a-b/x" sorts before "a/x"; entries sort by name
+        entries.sort(key=lambda e: e.path)
         return entries
 
     def apply_changes(

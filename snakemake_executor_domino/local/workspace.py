@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .blobs import CHUNK, BlobStore
 from .ignore import IgnoreRules
+from .models import FileEntry
 from .paths import BadPath, clean_file_path
-from .store import FileEntry
 
 Log = Callable[[str], None]
 

@@ -1,0 +1,74 @@
+"""The SQLite schema, as an append-only list of migrations.
+
+`PRAGMA user_version` records how many have run, so a later feature (scheduled jobs, say)
+appends one entry with its `CREATE TABLE` and existing state directories upgrade on start.
+Never edit an entry that has shipped; add a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE projects (
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL REFERENCES users(id),
+        owner_username TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL DEFAULT 'Private',
+        head_commit_id TEXT,
+        next_job_number INTEGER NOT NULL DEFAULT 1,
+        created_ms INTEGER NOT NULL,
+        UNIQUE (owner_username, name)
+    );
+    CREATE TABLE commits (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        parent_id TEXT,
+        message TEXT NOT NULL,
+        timestamp_ms INTEGER NOT NULL,
+        seq INTEGER NOT NULL
+    );
+    CREATE INDEX commits_by_project ON commits (project_id, seq);
+    CREATE TABLE commit_files (
+        commit_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        blob_key TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        last_modified_ms INTEGER NOT NULL,
+        PRIMARY KEY (commit_id, path)
+    ) WITHOUT ROWID;
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        number INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        command TEXT NOT NULL,
+        status TEXT NOT NULL,
+        tier_id TEXT NOT NULL,
+        tier_name TEXT NOT NULL,
+        environment_id TEXT NOT NULL,
+        input_commit_id TEXT NOT NULL,
+        output_commit_id TEXT,
+        submitted_ms INTEGER NOT NULL,
+        started_ms INTEGER,
+        completed_ms INTEGER,
+        started_by_id TEXT NOT NULL,
+        started_by_username TEXT NOT NULL,
+        parent_job_id TEXT,
+        token_sha256 TEXT,
+        is_scheduled INTEGER NOT NULL DEFAULT 0,
+        pid INTEGER,
+        exit_code INTEGER,
+        UNIQUE (project_id, number)
+    );
+    CREATE INDEX jobs_by_status ON jobs (status);
+    CREATE INDEX jobs_by_parent ON jobs (parent_job_id);
+    CREATE INDEX jobs_by_token ON jobs (token_sha256);
+    """,
+]
