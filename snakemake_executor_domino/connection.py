@@ -18,6 +18,9 @@ from typing import Any
 from snakemake_executor_domino.client import Credentials, DominoClient
 
 LOCAL_OWNER_FALLBACK = "local"
+# The embedded Domino prefers the port `snakemake-domino local serve` uses by default, so the
+# job URLs a run printed open again once its state directory is served after the run.
+EMBEDDED_PREFERRED_PORT = 8899
 
 
 class ConfigurationError(Exception):
@@ -149,7 +152,10 @@ def _embedded(
     spec = project or default_local_project(workdir)
     owner, name = parse_project(spec)
     root = local_root or workdir / ".snakemake" / "domino-local"
-    server = LocalDomino(root, projects=[spec]).start()
+    try:
+        server = LocalDomino(root, projects=[spec], port=EMBEDDED_PREFERRED_PORT).start()
+    except OSError:  # the port is taken: any free one will do
+        server = LocalDomino(root, projects=[spec], port=0).start()
     client = DominoClient(
         server.url,
         owner,

@@ -291,10 +291,24 @@ class Executor(RemoteExecutor):
         self.submitted.clear()
 
     def shutdown(self) -> None:
+        embedded = self.connection.embedded
         try:
             super().shutdown()
         finally:
             self.connection.close()
+        if embedded is not None:
+            self.logger.info(
+                "Domino executor: the embedded local Domino has stopped. To open the job "
+                "pages above again: snakemake-domino local serve --root "
+                f"{_shown(embedded.root, self.workdir)} --port {embedded.port}"
+            )
+
+
+def _shown(path: Path, workdir: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(workdir.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _treat_sigterm_as_interrupt() -> None:
