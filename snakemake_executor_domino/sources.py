@@ -13,7 +13,8 @@ def workflow_sources(workflow, workdir: Path) -> list[str]:
     """Snakemake's own list of sources plus the config files, relative to workdir."""
     sources: set[str] = set()
     for path in workflow.dag.get_sources():
-        if not str(path).startswith(".."):
+        # Snakemake lists every file beside a script, byte-code caches included.
+        if not str(path).startswith("..") and not _is_cache(Path(path)):
             sources.add(str(path))
     for path in getattr(workflow, "configfiles", None) or []:
         candidate = Path(path)
@@ -27,6 +28,10 @@ def workflow_sources(workflow, workdir: Path) -> list[str]:
     if profile.is_dir():
         sources.add(str(profile.relative_to(workdir)))
     return sorted(s for s in sources if (workdir / s).exists())
+
+
+def _is_cache(path: Path) -> bool:
+    return "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo")
 
 
 def ensure_dominoignore(workdir: Path) -> bool:
