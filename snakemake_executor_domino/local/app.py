@@ -8,6 +8,7 @@ from .auth import authenticate
 from .backend import Backend
 from .errors import install_error_handlers
 from .urls import ROUTES
+from .web import install_web
 
 
 def create_app(backend: Backend) -> FastAPI:
@@ -21,4 +22,6 @@ def create_app(backend: Backend) -> FastAPI:
         router.add_api_route(path, handler, methods=[method])
     app.include_router(router)
     install_error_handlers(app)
+    # the web pages (jobs, logs, files) behind a login; see web/__init__.py
+    install_web(app, backend)
     return app

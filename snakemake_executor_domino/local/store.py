@@ -177,6 +177,33 @@ class Store:
         entries.sort(key=lambda e: e.path)
         return entries
 
+    def diff_commits(
+        self, old: str, new: str
+    ) -> list[tuple[str, FileEntry | None, FileEntry | None]]:
+        """Paths whose content differs between two commits, as (path, old, new) in path
+        order; None on one side means the file was added or deleted."""
+        rows = self._query(
+            "SELECT n.path AS path, n.blob_key AS new_key, n.size AS new_size, "
+            "n.last_modified_ms AS new_ms, o.blob_key AS old_key, o.size AS old_size, "
+            "o.last_modified_ms AS old_ms FROM commit_files n LEFT JOIN commit_files o "
+            "ON o.commit_id = ? AND o.path = n.path "
+            "WHERE n.commit_id = ? AND (o.blob_key IS NULL OR o.blob_key != n.blob_key) "
+            "UNION ALL "
+            "SELECT o.path, NULL, NULL, NULL, o.blob_key, o.size, o.last_modified_ms "
+            "FROM commit_files o WHERE o.commit_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM commit_files n WHERE n.commit_id = ? AND n.path = o.path) "
+            "ORDER BY path",
+            (old, new, old, new),
+        )
+
+        def side(r: sqlite3.Row, prefix: str) -> FileEntry | None:
+            key = r[f"{prefix}_key"]
+            if key is None:
+                return None
+            return FileEntry(r["path"], key, r[f"{prefix}_size"], r[f"{prefix}_ms"])
+
+        return [(r["path"], side(r, "old"), side(r, "new")) for r in rows]
+
     def apply_changes(
         self,
         project_id: str,
@@ -345,6 +372,13 @@ class Store:
             (*params, limit, offset),
         )
         return [Job(**dict(r)) for r in rows], total
+
+    def job_status_counts(self, project_id: str) -> dict[str, int]:
+        rows = self._query(
+            "SELECT status, COUNT(*) AS n FROM jobs WHERE project_id = ? GROUP BY status",
+            (project_id,),
+        )
+        return {r["status"]: r["n"] for r in rows}
 
     def job_by_token(self, token_sha256: str) -> Job | None:
         rows = self._query("SELECT * FROM jobs WHERE token_sha256 = ?", (token_sha256,))

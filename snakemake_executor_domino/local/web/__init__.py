@@ -1,0 +1,24 @@
+"""The local Domino's web pages: jobs, logs and files of every run, behind a login.
+
+Served by the same app and port as the API (`install_web` adds them), rendered on the server
+from the Jinja2 templates in `local/templates/`, with one stylesheet in `local/static/` and no
+JavaScript. Modules: `routes` (the table), `pages` (handlers), `views` (what a page shows),
+`files` (previews and safe file responses), `guard` + `session` (login, cookies, CSRF),
+`templating`, `format`, `schedules`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ..backend import Backend
+
+
+def install_web(app: FastAPI, be: Backend) -> None:
+    # imported here: the CLI imports `web.session` (stdlib only) without the web framework
+    from ._install import install
+
+    install(app, be)
