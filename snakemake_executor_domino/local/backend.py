@@ -1,5 +1,5 @@
 """The live parts of one local Domino, opened on a root directory and shared by the HTTP app
-and the embedding API: settings, store, blobs, runner, and the API key."""
+and the embedding API: settings, store, blobs, runner, scheduler, and the API key."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from .blobs import BlobStore
 from .config import ServerConfig
 from .runner import Runner
+from .schedule_store import ScheduleStore
+from .scheduler import Scheduler
 from .store import Store
 
 
@@ -19,6 +21,7 @@ class Backend:
     runner: Runner
     api_key: str
     user_id: str
+    scheduler: Scheduler
 
     @classmethod
     def open(cls, config: ServerConfig, api_key: str) -> Backend:
@@ -29,8 +32,10 @@ class Backend:
         blobs.discard_partial_uploads()
         runner = Runner(config, store, blobs, api_key)
         user_id = store.ensure_user(config.username)
-        return cls(config, store, blobs, runner, api_key, user_id)
+        scheduler = Scheduler(config, store, ScheduleStore(store), runner)
+        return cls(config, store, blobs, runner, api_key, user_id, scheduler)
 
     def close(self) -> None:
+        self.scheduler.stop()  # no fire may start a job while the runner shuts down
         self.runner.shutdown()
         self.store.close()

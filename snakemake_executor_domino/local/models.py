@@ -97,3 +97,45 @@ class Job:
     @property
     def is_completed(self) -> bool:
         return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A cron schedule that starts a job in its project (Domino's scheduled job)."""
+
+    id: str
+    project_id: str
+    title: str
+    command: str
+    cron_string: str  # Quartz cron, as Domino stores it
+    is_custom: int
+    timezone_id: str
+    is_paused: int
+    allow_concurrent: int
+    tier_id: str
+    environment_id: str | None
+    environment_revision_spec: str  # JSON: "ActiveRevision" or {"revisionId": ...}
+    notify_emails: str  # JSON list
+    scheduled_by_id: str
+    scheduled_by_username: str
+    created_ms: int
+    updated_ms: int
+    next_fire_ms: int | None  # None while paused
+    last_job_id: str | None
+
+
+FIRE_STARTED, FIRE_SKIPPED, FIRE_MISSED = "started", "skipped", "missed"
+
+
+@dataclass(frozen=True)
+class ScheduleFire:
+    """One fire time of a schedule: a job started, a fire skipped (sequential schedule whose
+    previous job still runs), or fire times missed while the server was down."""
+
+    seq: int
+    scheduled_job_id: str
+    fire_ms: int
+    outcome: str
+    job_id: str | None
+    manual: int
+    reason: str

@@ -134,6 +134,7 @@ class Runner:
         user_id: str,
         username: str,
         parent_job_id: str | None,
+        is_scheduled: bool = False,
     ) -> Job:
         job = self.store.create_job(
             project_id=project_id,
@@ -146,6 +147,7 @@ class Runner:
             started_by_id=user_id,
             started_by_username=username,
             parent_job_id=parent_job_id,
+            is_scheduled=int(is_scheduled),
         )
         self.logs.setup(job.id, f"queued on hardware tier {tier.describe()}")
         self.wake()

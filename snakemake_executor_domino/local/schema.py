@@ -71,4 +71,40 @@ MIGRATIONS: list[str] = [
     CREATE INDEX jobs_by_parent ON jobs (parent_job_id);
     CREATE INDEX jobs_by_token ON jobs (token_sha256);
     """,
+    # scheduled jobs (issue 5): the schedules, and one row per fire (started, skipped or
+    # missed while the server was down), which is how a schedule knows the jobs it started
+    """
+    CREATE TABLE scheduled_jobs (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        title TEXT NOT NULL,
+        command TEXT NOT NULL,
+        cron_string TEXT NOT NULL,
+        is_custom INTEGER NOT NULL DEFAULT 1,
+        timezone_id TEXT NOT NULL,
+        is_paused INTEGER NOT NULL DEFAULT 0,
+        allow_concurrent INTEGER NOT NULL DEFAULT 0,
+        tier_id TEXT NOT NULL,
+        environment_id TEXT,
+        environment_revision_spec TEXT NOT NULL,
+        notify_emails TEXT NOT NULL DEFAULT '[]',
+        scheduled_by_id TEXT NOT NULL,
+        scheduled_by_username TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        next_fire_ms INTEGER,
+        last_job_id TEXT
+    );
+    CREATE INDEX scheduled_jobs_by_project ON scheduled_jobs (project_id, created_ms);
+    CREATE TABLE scheduled_job_fires (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        scheduled_job_id TEXT NOT NULL,
+        fire_ms INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        job_id TEXT,
+        manual INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX scheduled_job_fires_by_schedule ON scheduled_job_fires (scheduled_job_id, seq);
+    """,
 ]

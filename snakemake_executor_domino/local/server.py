@@ -97,6 +97,7 @@ class LocalDomino:
         for owner, name in self._projects:
             self.backend.store.create_project(owner, name)
         self.backend.runner.start()
+        self.backend.scheduler.start()
         self._server = uvicorn.Server(
             uvicorn.Config(
                 create_app(self.backend), log_level="warning", lifespan="off", access_log=False
@@ -112,6 +113,7 @@ class LocalDomino:
     def stop(self) -> None:
         """Stop running jobs (they end Stopped, queued ones too), then the HTTP server."""
         if self.backend is not None:
+            self.backend.scheduler.stop()  # before the runner: no fire during its shutdown
             self.backend.runner.shutdown()
         if self._server is not None:
             self._server.should_exit = True

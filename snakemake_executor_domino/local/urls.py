@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.convertors import Convertor, register_url_convertor
 
-from . import api
+from . import api, schedules_api
 
 
 class _FilePathConvertor(Convertor[str]):
@@ -28,6 +28,7 @@ class _FilePathConvertor(Convertor[str]):
 register_url_convertor("filepath", _FilePathConvertor())
 
 V1 = "/v1/projects/{owner}/{project}"
+SCHEDULED = "/v4/projects/{projectId}/scheduledjobs"
 
 ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/version", api.version),
@@ -45,4 +46,13 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/v4/jobs/{jobId}", api.get_job),
     ("GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions", api.job_logs),
     ("GET", f"{V1}/run/{{runId}}/stdout", api.run_stdout),
+    # scheduled jobs (schedules_api.py); the last two are local-only extras
+    ("GET", "/v4/users/self", schedules_api.current_user),
+    ("GET", SCHEDULED, schedules_api.list_scheduled_jobs),
+    ("POST", SCHEDULED, schedules_api.create_scheduled_job),
+    ("GET", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.get_scheduled_job),
+    ("PUT", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.update_scheduled_job),
+    ("DELETE", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.delete_scheduled_job),
+    ("POST", f"{SCHEDULED}/{{scheduledJobId}}/run", schedules_api.run_scheduled_job),
+    ("GET", f"{SCHEDULED}/{{scheduledJobId}}/runs", schedules_api.scheduled_job_runs),
 ]
