@@ -53,12 +53,19 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="YAML or JSON file with the hardware tiers, replacing the defaults "
         "(see docs/local-domino.md)",
     )
+    serve.add_argument(
+        "--faults", default=None, metavar="SPEC",
+        help="inject faults into API requests, for testing clients: e.g. "
+        "'rate=0.1,kinds=500,502,503,429,drop,slow,truncate,kill,seed=7' (default: "
+        "$SNAKEMAKE_DOMINO_LOCAL_FAULTS, else off; see docs/reliability.md)",
+    )
     serve.set_defaults(func=serve_command)
 
 
 def serve_command(args: argparse.Namespace) -> int:
     from snakemake_executor_domino.cli import CliError
     from snakemake_executor_domino.local.config import ConfigError, default_root
+    from snakemake_executor_domino.local.faults import FaultSpecError
     from snakemake_executor_domino.local.rootlock import RootInUse
     from snakemake_executor_domino.local.server import LocalDomino
 
@@ -69,8 +76,10 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         domino = LocalDomino(
             root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
-            host=args.host, port=args.port,
+            host=args.host, port=args.port, faults=args.faults,
         )
+    except FaultSpecError as exc:
+        raise CliError(f"--faults / $SNAKEMAKE_DOMINO_LOCAL_FAULTS: {exc}") from exc
     except (ConfigError, ValueError) as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -110,6 +119,10 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
         key_line,
         f"state:     {domino.root}",
         f"tiers:     {domino.config.tier_list_text()}",
+    ]
+    if domino.fault_spec is not None:
+        lines.append(f"faults:    {domino.fault_spec.describe()} (fault injection is ON)")
+    lines += [
         "",
         "point the executor at it with:",
         f"  export SNAKEMAKE_DOMINO_URL={domino.url}",

@@ -22,6 +22,7 @@ import uvicorn
 from .app import create_app
 from .backend import Backend
 from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_tiers_file
+from .faults import FaultInjector, FaultSpec, as_spec
 from .rootlock import RootLock
 
 PROJECT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -41,6 +42,7 @@ class LocalDomino:
         port: int = 0,
         user: str | None = None,
         stop_grace_seconds: float = 3.0,
+        faults: FaultSpec | str | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
         self.host = host
@@ -64,6 +66,9 @@ class LocalDomino:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = RootLock(self.root)
+        # fault injection (faults.py): None reads $SNAKEMAKE_DOMINO_LOCAL_FAULTS; "off" is off
+        self.fault_spec = FaultSpec.from_env() if faults is None else as_spec(faults)
+        self.faults: FaultInjector | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -98,10 +103,12 @@ class LocalDomino:
             self.backend.store.create_project(owner, name)
         self.backend.runner.start()
         self.backend.scheduler.start()
+        app = create_app(self.backend)
+        if self.fault_spec is not None:
+            # outermost, so that it can drop connections itself
+            app = self.faults = FaultInjector(app, self.fault_spec, self.backend)
         self._server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(self.backend), log_level="warning", lifespan="off", access_log=False
-            )
+            uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
         )
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="local-domino-http",
@@ -109,6 +116,8 @@ class LocalDomino:
         )
         self._thread.start()
         self._wait_until_answering()
+        if self.faults is not None:
+            self.faults.armed = True  # only now: the start-up check above must get through
 
     def stop(self) -> None:
         """Stop running jobs (they end Stopped, queued ones too), then the HTTP server."""
