@@ -561,6 +561,14 @@ class DominoClient:
         """The job's page in Domino's web UI."""
         return f"{self.host}/jobs/{quote(self.owner)}/{quote(self.project_name)}/{quote(job_id)}"
 
+    def job_log_parts(self, job_id: str) -> tuple[str, str]:
+        """The job's setup log and its output, apart: a follower prints the output's new
+        part, which it cannot find in `job_log` once the setup log grows in front of it."""
+        body = self._json(
+            "GET", self._v1(f"/run/{quote(job_id)}/stdout"), what=f"log of job {job_id}"
+        )
+        return body.get("setup") or "", body.get("stdout") or ""
+
 
 def parse_job(body: dict[str, Any]) -> Job:
     statuses = body.get("statuses") or {}

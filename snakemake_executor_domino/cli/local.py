@@ -104,6 +104,9 @@ def serve_command(args: argparse.Namespace) -> int:
 
 
 def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
+    # a code, not the key, in the URL: it works once and expires (see local/web/session.py)
+    from snakemake_executor_domino.local.web.session import login_link
+
     if domino.api_key_source == "generated":
         # shown once, on the terminal only; afterwards it is read from the key file
         key_line = f"API key:   {domino.api_key}  (new; kept in {domino.api_key_file})"
@@ -130,6 +133,12 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
     ]
     if projects:
         lines.append(f"  export SNAKEMAKE_DOMINO_PROJECT={projects[0]}")
+    lines += [
+        "",
+        "web pages (jobs, logs, files): this one-time link logs a browser in (15 minutes);",
+        f"  {login_link(domino.url, domino.api_key)}",
+        "  after that, log in with the API key",
+    ]
     lines += ["", "Ctrl-C stops the server."]
     print("\n".join(lines), flush=True)
 
