@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -561,6 +562,91 @@ class DominoClient:
         """The job's page in Domino's web UI."""
         return f"{self.host}/jobs/{quote(self.owner)}/{quote(self.project_name)}/{quote(job_id)}"
 
+    # ---------------------------------------------------------------- scheduled jobs
+    # Domino's /v4/projects/{projectId}/scheduledjobs, with the fields python-domino's
+    # scheduled_job_* calls send. `/run` and `/runs` are local-Domino extras: on a real Domino
+    # they are 404, and these methods return None so callers can fall back.
+    def current_user_id(self) -> str:
+        """Who we are: Domino wants it as a scheduled job's scheduledByUserId."""
+        body = self._json("GET", "/v4/users/self", what="look up the current user")
+        return str(body["id"])
+
+    def _scheduled(self, schedule_id: str | None = None) -> str:
+        base = f"/v4/projects/{self.project_id}/scheduledjobs"
+        return base if schedule_id is None else f"{base}/{quote(schedule_id)}"
+
+    def list_scheduled_jobs(self) -> list[ScheduledJob]:
+        body = self._json("GET", self._scheduled(), what="list scheduled jobs")
+        items = body if isinstance(body, list) else body.get("scheduledJobs") or []
+        return [parse_scheduled_job(item) for item in items]
+
+    def get_scheduled_job(self, schedule_id: str) -> ScheduledJob:
+        try:
+            body = self._json(
+                "GET", self._scheduled(schedule_id), what=f"scheduled job {schedule_id}"
+            )
+        except DominoNotFound:
+            raise DominoNotFound(
+                f"scheduled job {schedule_id} does not exist in project "
+                f"{self.owner}/{self.project_name}.",
+                404,
+            ) from None
+        return parse_scheduled_job(body)
+
+    def create_scheduled_job(self, spec: ScheduleSpec) -> ScheduledJob:
+        # a POST is never repeated blindly (see _retry_policy): a lost answer could mean
+        # the schedule exists, and a second one would fire every job twice
+        payload = spec.payload(self.current_user_id())
+        body = self._json(
+            "POST", self._scheduled(), json=payload, what=f"create scheduled job '{spec.title}'"
+        )
+        return parse_scheduled_job(body)
+
+    def set_scheduled_job_paused(self, schedule_id: str, paused: bool) -> ScheduledJob:
+        """Domino's PUT replaces every setting, so send back what it holds with isPaused set."""
+        current = self.get_scheduled_job(schedule_id)
+        payload = {**update_payload(current.raw), "isPaused": paused}
+        body = self._json(
+            "PUT",
+            self._scheduled(schedule_id),
+            json=payload,
+            what=f"{'pause' if paused else 'resume'} scheduled job {schedule_id}",
+        )
+        return parse_scheduled_job(body)
+
+    def delete_scheduled_job(self, schedule_id: str) -> None:
+        self.get_scheduled_job(schedule_id)  # an unknown id says so, not "404"
+        self._request(
+            "DELETE", self._scheduled(schedule_id), what=f"delete scheduled job {schedule_id}"
+        )
+
+    def run_scheduled_job(self, schedule_id: str) -> Job | None:
+        """Fire now (local-Domino route); None where the Domino has no such route."""
+        self.get_scheduled_job(schedule_id)
+        try:
+            body = self._json(
+                "POST",
+                self._scheduled(schedule_id) + "/run",
+                what=f"fire scheduled job {schedule_id}",
+            )
+        except DominoNotFound:
+            return None
+        return parse_job(body)
+
+    def scheduled_job_runs(self, schedule_id: str, limit: int = 20) -> list[ScheduledRun] | None:
+        """The schedule's fires, newest first (local-Domino route); None where unsupported."""
+        try:
+            body = self._json(
+                "GET",
+                self._scheduled(schedule_id) + "/runs",
+                params={"limit": limit},
+                what=f"fires of scheduled job {schedule_id}",
+            )
+        except DominoNotFound:
+            self.get_scheduled_job(schedule_id)  # an unknown id is an error, not "unsupported"
+            return None
+        return [parse_scheduled_run(item) for item in body.get("runs", [])]
+
     def job_log_parts(self, job_id: str) -> tuple[str, str]:
         """The job's setup log and its output, apart: a follower prints the output's new
         part, which it cannot find in `job_log` once the setup log grows in front of it."""
@@ -623,3 +709,148 @@ def _reason(exc: Exception) -> str:
     text = str(exc)
     # requests' messages embed the whole URL; the host is already in ours.
     return text.split(": ", 1)[-1][:200] if text else type(exc).__name__
+
+
+# ---------------------------------------------------------------- scheduled jobs
+# What Domino's scheduled-job PUT takes (python-domino's scheduled_job_update); the other
+# fields of a GET answer (id, created, names, local extras) are read-only.
+_SCHEDULE_WRITABLE = (
+    "title", "command", "schedule", "timezoneId", "isPaused", "allowConcurrentExecution",
+    "hardwareTierIdentifier", "environmentRevisionSpec", "scheduledByUserId",
+    "notifyOnCompleteEmailAddresses", "publishModelId", "capacityType",
+    "overrideEnvironmentId", "externalVolumeMounts", "computeClusterProperties",
+    "mainRepoGitRef",
+)
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """The settings of a new scheduled job; `cron` is Quartz cron (schedules.py makes it)."""
+
+    title: str
+    command: str
+    cron: str
+    timezone: str = "UTC"
+    tier_id: str | None = None
+    environment_id: str | None = None
+    paused: bool = False
+    concurrent: bool = False
+    notify: tuple[str, ...] = ()
+
+    def payload(self, user_id: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "title": self.title,
+            "command": self.command,
+            "schedule": {"cronString": self.cron, "isCustom": True},
+            "timezoneId": self.timezone,
+            "isPaused": self.paused,
+            "allowConcurrentExecution": self.concurrent,
+            "hardwareTierIdentifier": self.tier_id,
+            "environmentRevisionSpec": "ActiveRevision",
+            "scheduledByUserId": user_id,
+            "notifyOnCompleteEmailAddresses": list(self.notify),
+        }
+        if self.environment_id:
+            body["overrideEnvironmentId"] = self.environment_id
+        return body
+
+
+@dataclass(frozen=True)
+class ScheduledRun:
+    """A job a schedule started (or, from the fire history, a skipped or missed fire)."""
+
+    job_id: str | None
+    job_number: int | None
+    status: str | None
+    output_commit_id: str | None
+    fire_ms: int | None = None
+    outcome: str = "started"
+    manual: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    id: str
+    title: str
+    command: str
+    cron: str
+    timezone: str
+    is_paused: bool
+    allow_concurrent: bool
+    tier_id: str | None
+    tier_name: str | None
+    environment_id: str | None
+    notify: tuple[str, ...]
+    scheduled_by: str | None
+    next_fire_ms: int | None
+    last_run: ScheduledRun | None
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+
+def parse_scheduled_job(body: dict[str, Any]) -> ScheduledJob:
+    schedule = body.get("schedule") or {}
+    last = body.get("lastRun")
+    return ScheduledJob(
+        id=str(body["id"]),
+        title=body.get("title") or "",
+        command=body.get("command") or "",
+        cron=schedule.get("cronString") or "",
+        timezone=body.get("timezoneId") or "UTC",
+        is_paused=bool(body.get("isPaused", False)),
+        allow_concurrent=bool(body.get("allowConcurrentExecution", False)),
+        tier_id=body.get("hardwareTierIdentifier"),
+        tier_name=body.get("hardwareTierName"),
+        environment_id=body.get("overrideEnvironmentId"),
+        notify=tuple(body.get("notifyOnCompleteEmailAddresses") or ()),
+        scheduled_by=body.get("scheduledByUserName") or body.get("scheduledByUserId"),
+        next_fire_ms=_epoch_ms(body.get("nextScheduledTime")),
+        last_run=_job_summary(last) if isinstance(last, dict) else None,
+        raw=body,
+    )
+
+
+def parse_scheduled_run(body: dict[str, Any]) -> ScheduledRun:
+    job = body.get("job") or {}
+    summary = _job_summary(job) if job else ScheduledRun(None, None, None, None)
+    return ScheduledRun(
+        job_id=summary.job_id,
+        job_number=summary.job_number,
+        status=summary.status,
+        output_commit_id=summary.output_commit_id,
+        fire_ms=_epoch_ms(body.get("fireTime")),
+        outcome=body.get("outcome") or "started",
+        manual=bool(body.get("manual", False)),
+        reason=body.get("reason"),
+    )
+
+
+def update_payload(raw: dict[str, Any]) -> dict[str, Any]:
+    """A scheduled job's GET answer as the body of its PUT (all settings, kept as they are)."""
+    payload = {key: raw[key] for key in _SCHEDULE_WRITABLE if key in raw}
+    data = raw.get("dataConfig") or {}
+    for key in ("snapshotDatasetsOnCompletion", "snapshotNetAppVolumesOnCompletion"):
+        if key in data:
+            payload[key] = data[key]
+    return payload
+
+
+def _job_summary(body: dict[str, Any]) -> ScheduledRun:
+    return ScheduledRun(
+        job_id=body.get("jobId"),
+        job_number=body.get("jobNumber"),
+        status=body.get("status"),
+        output_commit_id=body.get("outputCommitId"),
+    )
+
+
+def _epoch_ms(value: Any) -> int | None:
+    """Milliseconds since the epoch from Domino's timestamps (a number or ISO 8601)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return int(value)
+    try:
+        return int(datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        return None
