@@ -1,17 +1,14 @@
 """`snakemake-domino jobs list|show|log|stop`: a project's Domino jobs from the terminal.
 
 Works against any Domino, real or local, through DominoClient (the one code that knows
-Domino's URLs). Which Domino: --url, else $SNAKEMAKE_DOMINO_URL, else $DOMINO_API_HOST.
-Which project: --project, else $SNAKEMAKE_DOMINO_PROJECT, else $DOMINO_PROJECT_OWNER and
-$DOMINO_PROJECT_NAME. Credentials: $SNAKEMAKE_DOMINO_API_KEY, $SNAKEMAKE_DOMINO_TOKEN_FILE,
-else Domino's own $DOMINO_USER_API_KEY / $DOMINO_TOKEN_FILE / $DOMINO_API_PROXY (never a
-flag: a key on the command line is visible to other users of the machine).
+Domino's URLs). Where Domino is and who we are: --url / --project / --local and the same
+environment variables as the executor (see cli/connect.py); the API key only ever comes from
+the environment, never a flag (a command line is visible to other users of the machine).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import time
@@ -28,15 +25,10 @@ T = TypeVar("T")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
+    from snakemake_executor_domino.cli.connect import add_connection_arguments
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--url", help="Domino URL (default: $SNAKEMAKE_DOMINO_URL, else $DOMINO_API_HOST)"
-    )
-    common.add_argument(
-        "--project", metavar="OWNER/NAME",
-        help="project (default: $SNAKEMAKE_DOMINO_PROJECT, else $DOMINO_PROJECT_OWNER/"
-        "$DOMINO_PROJECT_NAME)",
-    )
+    add_connection_arguments(common)
     commands = parser.add_subparsers(dest="jobs_command", metavar="SUBCOMMAND", required=True)
 
     p = commands.add_parser("list", parents=[common], help="the project's jobs, newest first",
@@ -188,29 +180,9 @@ def follow(
 
 
 def _client(args: argparse.Namespace) -> DominoClient:
-    from snakemake_executor_domino.connection import ConfigurationError, connect
+    from snakemake_executor_domino.cli.connect import client_from_args
 
-    env = os.environ
-    url = args.url or env.get("SNAKEMAKE_DOMINO_URL") or None
-    project = args.project or env.get("SNAKEMAKE_DOMINO_PROJECT") or None
-    # the executor's own flag names in connect()'s messages would mislead here
-    if url is None and not env.get("DOMINO_API_HOST"):
-        _fail("no Domino configured: pass --url URL or set $SNAKEMAKE_DOMINO_URL")
-    if project is None and not (env.get("DOMINO_PROJECT_OWNER") and env.get("DOMINO_PROJECT_NAME")):
-        _fail("no project given: pass --project OWNER/NAME or set $SNAKEMAKE_DOMINO_PROJECT")
-    try:
-        connection = connect(
-            url=url,
-            project=project,
-            api_key=env.get("SNAKEMAKE_DOMINO_API_KEY") or None,
-            token_file=env.get("SNAKEMAKE_DOMINO_TOKEN_FILE") or None,
-            timeout=30.0,
-            retry_budget=30.0,  # a person is waiting: fail within about half a minute
-            allow_embedded=False,
-        )
-    except ConfigurationError as exc:
-        _fail(str(exc))
-    return connection.client
+    return client_from_args(args)
 
 
 def _find(client: DominoClient, ref: str) -> Job:

@@ -8,7 +8,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Form, Query, Request
-from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from ..api import JOB_STATUS_FILTERS
 from ..auth import backend
@@ -28,6 +34,7 @@ from .guard import (
     set_session_cookie,
     web_auth,
 )
+from .redact import redacted_file
 from .schedules import project_schedules
 from .session import Session
 from .templating import job_url, page, project_url
@@ -174,13 +181,15 @@ def job_page(request: Request, owner: str, project: str, jobId: str) -> Response
     p = _project(be, owner, project)
     job = _job(be, p, jobId)
     active = job.status in ACTIVE_STATUSES
+    changes = views.changed_files(be, job)
     return page(
         request, "job.html",
         title=f"#{job.number} {job.title or job.command} · {p.full_name}",
         project=p,
         job=job,
         active=active,
-        changes=views.changed_files(be, job),
+        changes=changes,
+        previews=views.previews(changes),
         log=views.log_tail(be.runner.logs.output_path(job.id)),
         setup_log=views.log_tail(be.runner.logs.setup_path(job.id), 16 * 1024),
         refresh=REFRESH_JOB_SECONDS if active else None,
@@ -202,7 +211,9 @@ def job_log(
     headers["Cache-Control"] = "no-store"
     if not path.exists():
         return PlainTextResponse("", headers=headers)
-    return FileResponse(path, media_type="text/plain; charset=utf-8", headers=headers)
+    return StreamingResponse(
+        redacted_file(path, be.api_key), media_type="text/plain; charset=utf-8", headers=headers
+    )
 
 
 def stop_job(

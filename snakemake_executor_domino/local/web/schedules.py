@@ -1,12 +1,11 @@
 """The scheduled-jobs section of the project page: each schedule and its next fire time.
 
-Isolated here because scheduled jobs are a separate feature of the local Domino
-(schedule_store.py); where that module is absent the section is simply not shown (None).
+Kept apart because scheduled jobs are a separate feature of the local Domino (scheduler.py,
+schedule_store.py): this is the one place the pages read them.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from ..backend import Backend
@@ -25,13 +24,9 @@ class ScheduleRow:
     last_job_id: str | None
 
 
-def project_schedules(be: Backend, project: Project) -> list[ScheduleRow] | None:
-    try:
-        module = importlib.import_module(f"{__package__.rpartition('.')[0]}.schedule_store")
-    except ModuleNotFoundError:
-        return None
+def project_schedules(be: Backend, project: Project) -> list[ScheduleRow]:
     rows = []
-    for s in module.ScheduleStore(be.store).list(project.id):
+    for s in be.scheduler.schedules.list(project.id):
         tier = be.config.tier(s.tier_id)
         rows.append(
             ScheduleRow(

@@ -10,10 +10,12 @@ from urllib.parse import quote, urlencode
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
+from ..auth import backend
 from . import format as fmt
 from .guard import current_session
+from .redact import redact
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # no script at all: the pages need none, so an injected <script> could not run even if
@@ -89,6 +91,8 @@ def page(
     context.setdefault("title", "local Domino")
     context["session"] = current_session(request)
     context["refresh"] = refresh
-    return templates.TemplateResponse(
-        request, name, context, status_code=status_code, headers=PAGE_HEADERS
+    context["request"] = request
+    body = templates.get_template(name).render(context)
+    return HTMLResponse(
+        redact(body, backend(request).api_key), status_code=status_code, headers=PAGE_HEADERS
     )

@@ -55,6 +55,12 @@ def changed_files(be: Backend, job: Job) -> list[Change]:
     return changes
 
 
+def previews(changes: list[Change]) -> list[Change]:
+    """The changes shown inline: pictures and results first, logs last."""
+    shown = [c for c in changes if c.preview.kind != "none"]
+    return sorted(shown, key=lambda c: (c.path.endswith(".log"), c.preview.kind != "image", c.path))
+
+
 def log_tail(path: Path, limit: int = LOG_TAIL_BYTES) -> LogTail:
     """The end of a log file, starting at a line boundary when it had to be cut."""
     try:
