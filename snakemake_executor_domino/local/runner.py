@@ -311,11 +311,16 @@ class Runner:
         self, job: Job, workdir: Path, input_files: Mapping[str, FileEntry]
     ) -> str:
         ignore_entry = input_files.get(IGNORE_FILE)
-        rules = IgnoreRules(
-            self.blobs.read_bytes(ignore_entry.key).decode("utf-8", errors="replace")
-            if ignore_entry
-            else ""
-        )
+        written = workdir / IGNORE_FILE
+        # the rules the job ended with: a scheduled `snakemake` run adds .snakemake/ to a
+        # project that had no .dominoignore yet, and its own bookkeeping must stay out too
+        if written.is_file() and not written.is_symlink():
+            text = written.read_bytes().decode("utf-8", errors="replace")
+        elif ignore_entry:
+            text = self.blobs.read_bytes(ignore_entry.key).decode("utf-8", errors="replace")
+        else:
+            text = ""
+        rules = IgnoreRules(text)
         changes = collect_changes(
             workdir, input_files, rules, self.blobs, lambda m: self.logs.setup(job.id, m)
         )
