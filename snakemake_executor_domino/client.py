@@ -12,17 +12,20 @@ import hashlib
 import logging
 import os
 import random
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,13 @@ FAILED_STATES = frozenset({"Failed", "Error", "Stopped"})
 TERMINAL_STATES = FAILED_STATES | {SUCCEEDED}
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 CHUNK = 1024 * 1024
+# Calls that may be repeated blindly; a POST (job start, stop) is retried by its caller.
+IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 30.0
+# The first call (GET /version) gives up sooner: a Domino that cannot be reached at all
+# at start-up is nearly always a wrong URL, better said now than after the whole budget.
+PROBE_BUDGET = 10.0
 
 
 class DominoError(Exception):
@@ -53,6 +63,10 @@ class DominoNotFound(DominoError):
 
 class DominoTransientError(DominoError):
     """Connection trouble, 429 or 5xx that outlasted the retry budget."""
+
+
+class DominoTimeout(DominoTransientError):
+    """No answer within the request timeout: the server may still act on the request."""
 
 
 class IntegrityError(DominoError):
@@ -148,20 +162,34 @@ class Credentials:
         return {}
 
 
+def _backoff(retry: int) -> float:
+    """Seconds urllib3 waits before its `retry`-th retry (the first is immediate)."""
+    return 0.0 if retry <= 1 else min(BACKOFF_FACTOR * 2 ** (retry - 1), BACKOFF_MAX)
+
+
+def retries_within(budget: float) -> int:
+    """How many retries' backoff fits in `budget` seconds (at least 2)."""
+    retries, spent = 0, 0.0
+    while retries < 50 and spent + _backoff(retries + 1) <= budget:
+        retries += 1
+        spent += _backoff(retries)
+    return max(2, retries)
+
+
 def _retry_policy(total_seconds: float) -> Retry:
-    # Enough attempts that backoff (capped at 30 s) spends about the budget.
-    attempts = max(3, min(20, int(total_seconds / 10) + 3))
+    # As many retries as the backoff (capped at 30 s, plus jitter) fits in the budget.
+    attempts = retries_within(total_seconds)
     return Retry(
         total=attempts,
         connect=attempts,
         read=attempts,
         status=attempts,
-        backoff_factor=0.5,
-        backoff_max=30,
+        backoff_factor=BACKOFF_FACTOR,
+        backoff_max=BACKOFF_MAX,
         backoff_jitter=0.5,
         status_forcelist=TRANSIENT_STATUS,
         # POSTs (job start, stop) are not blindly repeated; see start_job.
-        allowed_methods=frozenset({"GET", "PUT", "DELETE", "HEAD"}),
+        allowed_methods=IDEMPOTENT,
         respect_retry_after_header=True,
         raise_on_status=False,
     )
@@ -194,12 +222,8 @@ class DominoClient:
         if credentials.api_proxy:
             proxy = credentials.api_proxy
             self._base = (proxy if "://" in proxy else f"http://{proxy}").rstrip("/")
-        self.session = requests.Session()
-        self.session.verify = verify
-        self.session.headers["User-Agent"] = "snakemake-executor-plugin-domino"
-        adapter = HTTPAdapter(max_retries=_retry_policy(retry_budget), pool_maxsize=16)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = _session(verify, retry_budget)
+        self._probe_session = _session(verify, min(retry_budget, PROBE_BUDGET))
 
     # ---------------------------------------------------------------- transport
     def _url(self, path: str) -> str:
@@ -217,39 +241,76 @@ class DominoClient:
         ok: tuple[int, ...] = (200, 201, 204),
         what: str = "",
         headers: dict[str, str] | None = None,
+        probe: bool = False,
     ) -> requests.Response:
         label = what or f"{method} {path}"
         all_headers = self.credentials.headers()
         if headers:
             all_headers.update(headers)
-        if self._on_request:
-            self._on_request(method, path)
-        try:
-            response = self.session.request(
-                method,
-                self._url(path),
-                params=params,
-                json=json,
-                data=data,
-                stream=stream,
-                timeout=self.timeout,
-                headers=all_headers,
-            )
-        except requests.exceptions.SSLError as exc:
-            raise DominoError(
-                f"{label}: TLS verification of {self.host} failed ({type(exc).__name__}). "
-                "Pass --domino-ca-bundle with your CA's certificate."
-            ) from None
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise DominoTransientError(
-                f"{label}: cannot reach Domino at {self.host} ({_reason(exc)}). "
-                "Check --domino-url / $DOMINO_API_HOST and your network."
-            ) from None
-        except requests.RequestException as exc:
-            raise DominoError(f"{label}: {type(exc).__name__}: {_reason(exc)}") from None
+        session = self._probe_session if probe else self.session
+        deadline = time.monotonic() + (PROBE_BUDGET if probe else self.retry_budget)
+        retry = 0
+        while True:
+            if self._on_request:
+                self._on_request(method, path)
+            try:
+                response = session.request(
+                    method,
+                    self._url(path),
+                    params=params,
+                    json=json,
+                    data=data,
+                    stream=stream,
+                    timeout=self.timeout,
+                    headers=all_headers,
+                )
+                break
+            except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+                # urllib3 retries what fails before an answer's body; a body cut short is
+                # read by requests afterwards, so an idempotent call is repeated here
+                if (
+                    _exhausted(exc)
+                    or isinstance(exc, requests.exceptions.SSLError)
+                    or method not in IDEMPOTENT
+                    or not _rewindable(data)
+                    or time.monotonic() > deadline
+                ):
+                    raise self._transport_error(label, exc) from None
+                retry += 1
+                log.debug("%s: answer broke off (%s); retrying", label, _reason(exc))
+                time.sleep(_backoff(retry) * random.uniform(0.5, 1.0))
+                if hasattr(data, "seek"):
+                    data.seek(0)  # type: ignore[union-attr]
+            except requests.RequestException as exc:
+                raise self._transport_error(label, exc) from None
         if response.status_code in ok:
             return response
         raise self._error(label, response)
+
+    def _transport_error(self, label: str, exc: requests.RequestException) -> DominoError:
+        """The DominoError for a request that got no (complete) answer."""
+        if isinstance(exc, requests.exceptions.SSLError):
+            return DominoError(
+                f"{label}: TLS verification of {self.host} failed ({type(exc).__name__}). "
+                "Pass --domino-ca-bundle with your CA's certificate."
+            )
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            # no answer in time: the server may still act on the request
+            return DominoTimeout(
+                f"{label}: Domino at {self.host} did not answer within "
+                f"{self.timeout:g} s (--domino-request-timeout)."
+            )
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            return DominoTransientError(
+                f"{label}: Domino's answer broke off ({_reason(exc)}); retried until "
+                "--domino-retry-budget ran out."
+            )
+        if isinstance(exc, requests.ConnectionError | requests.Timeout):
+            return DominoTransientError(
+                f"{label}: cannot reach Domino at {self.host} ({_reason(exc)}). "
+                "Check --domino-url / $DOMINO_API_HOST and your network."
+            )
+        return DominoError(f"{label}: {type(exc).__name__}: {_reason(exc)}")
 
     def _error(self, label: str, response: requests.Response) -> DominoError:
         status = response.status_code
@@ -284,12 +345,26 @@ class DominoClient:
 
     # ---------------------------------------------------------------- project
     def version(self) -> str:
-        body = self._json("GET", "/version", what="Domino version check")
+        """Domino's version. The first call: it also tells a wrong URL from a Domino, and
+        gives up on an unreachable one within PROBE_BUDGET, not the whole retry budget."""
+        not_domino = (
+            f"{self.host} does not look like a Domino API: GET /version answered {{}}. "
+            "Check --domino-url / $DOMINO_API_HOST: it must be the base URL of your Domino, "
+            "e.g. https://domino.example.com."
+        )
+        try:
+            response = self._request("GET", "/version", what="Domino version check", probe=True)
+        except DominoError as exc:
+            if isinstance(exc, DominoAuthError | DominoTransientError) or exc.status is None:
+                raise
+            raise DominoError(not_domino.format(f"status {exc.status}"), exc.status) from None
+        try:
+            body = response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no Content-Type")
+            raise DominoError(not_domino.format(f"{kind}, not JSON")) from None
         if not isinstance(body, dict) or "version" not in body:
-            raise DominoError(
-                f"{self.host}/version did not answer like Domino (no 'version' field). "
-                "Is --domino-url really a Domino deployment?"
-            )
+            raise DominoError(not_domino.format("JSON without a 'version' field"))
         return str(body["version"])
 
     @property
@@ -408,6 +483,9 @@ class DominoClient:
         ever appears at `target`. Returns the number of bytes written.
         """
         target.parent.mkdir(parents=True, exist_ok=True)
+        # temp files of a download that a killed earlier run left behind
+        for stale in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+            stale.unlink(missing_ok=True)
         for attempt in range(1, attempts + 1):
             try:
                 return self._download_once(
@@ -500,15 +578,31 @@ class DominoClient:
                 )
                 return parse_job(body)
             except DominoError as exc:
-                if not _is_transient(exc) or time.monotonic() > deadline:
+                if not _is_transient(exc):
                     raise
                 # 429 means "not processed"; anything else may have started the job.
                 if exc.status != 429:
-                    existing = self.find_job_by_title(title)
+                    existing = self._find_started(title, exc)
                     if existing is not None:
                         return existing
-                time.sleep(delay * random.uniform(0.5, 1.5))
-                delay = min(delay * 2, 30.0)
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 30.0)
+
+    def _find_started(self, title: str, failure: DominoError) -> Job | None:
+        """The job a start that failed ambiguously created, if it did.
+
+        A start that timed out may still be on its way inside Domino, so it is looked for
+        a while (the request timeout, at least 5 s) before the caller starts it again.
+        """
+        patience = max(self.timeout, 5.0) if isinstance(failure, DominoTimeout) else 0.0
+        until = time.monotonic() + patience
+        while True:
+            existing = self.find_job_by_title(title)
+            if existing is not None or time.monotonic() >= until:
+                return existing
+            time.sleep(0.5)
 
     def find_job_by_title(self, title: str, scan: int = 200) -> Job | None:
         jobs, _ = self.list_jobs(page_size=scan)
@@ -688,6 +782,25 @@ def sha1_of_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _session(verify: bool | str, retry_budget: float) -> requests.Session:
+    session = requests.Session()
+    session.verify = verify
+    session.headers["User-Agent"] = "snakemake-executor-plugin-domino"
+    adapter = HTTPAdapter(max_retries=_retry_policy(retry_budget), pool_maxsize=16)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _exhausted(exc: requests.RequestException) -> bool:
+    """True if urllib3 already spent its retries on this failure."""
+    return any(isinstance(arg, MaxRetryError) for arg in exc.args)
+
+
+def _rewindable(data: object) -> bool:
+    return data is None or isinstance(data, bytes) or hasattr(data, "seek")
+
+
 def _is_transient(exc: DominoError) -> bool:
     return isinstance(exc, DominoTransientError) or exc.status in TRANSIENT_STATUS
 
@@ -705,10 +818,22 @@ def _domino_message(response: requests.Response) -> str:
     return str(body)[:200]
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    # requests' messages embed the whole URL; the host is already in ours.
-    return text.split(": ", 1)[-1][:200] if text else type(exc).__name__
+def _reason(exc: BaseException) -> str:
+    """The innermost cause of a requests/urllib3 error, e.g. "[Errno 111] Connection refused".
+
+    The wrappers' own words ("Max retries exceeded with url: ...") say nothing the caller's
+    message does not, and object reprs say nothing at all.
+    """
+    inner: BaseException = exc
+    for _ in range(6):
+        reason = getattr(inner, "reason", None)
+        nested = [a for a in getattr(inner, "args", ()) if isinstance(a, BaseException)]
+        deeper = reason if isinstance(reason, BaseException) else (nested[0] if nested else None)
+        if deeper is None or deeper is inner:
+            break
+        inner = deeper
+    text = re.sub(r"<[^<>]*object at 0x[0-9a-f]+>:?\s*", "", str(inner)).strip(" :")
+    return text[:200] or type(inner).__name__
 
 
 # ---------------------------------------------------------------- scheduled jobs

@@ -307,8 +307,12 @@ class FaultInjector:
         self, kind: str, scope: Scope, receive: Receive, send: Send, raw: Send
     ) -> None:
         if kind == "slow":
+            # the request is in (a proxy took it), the server gets to it late: it acts even
+            # if the client has given up waiting meanwhile, as a real Domino behind a
+            # gateway would, instead of noticing the disconnect while reading the body
+            body = await _body(receive)
             await asyncio.sleep(self.spec.delay)
-            await self.app(scope, receive, send)
+            await self.app(scope, _replay(body, receive), send)
         elif kind == "drop":
             await _drop(raw)
         else:
@@ -431,6 +435,20 @@ async def _body(receive: Receive) -> bytes:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands over an already read body, then defers to the real one."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _cycle(send: Send) -> Any:

@@ -1,0 +1,144 @@
+"""Fixtures for the reliability tests: a local Domino with fault injection, pipeline copies,
+a local Domino in its own process (so that killing Snakemake leaves it running), and
+the checks every faulty run must pass (no temp files, no secret anywhere)."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DominoServer
+
+REPO = Path(__file__).resolve().parents[2]
+PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
+# the outputs compared byte for byte (models are pickles: equal models, unequal bytes)
+COMPARED = ("score_report.txt", "results/predictions.csv")
+_counter = itertools.count(1)
+
+
+@dataclass
+class FaultyDomino(DominoServer):
+    """A DominoServer whose faults can be changed while it runs."""
+
+    @contextlib.contextmanager
+    def faults(self, spec: str) -> Iterator[object]:
+        injector = self.server.faults
+        injector.configure(spec)
+        try:
+            yield injector
+        finally:
+            injector.configure("rate=0")
+
+    def injected(self) -> Counter[str]:
+        return Counter(self.server.faults.state()["injected"])
+
+
+@pytest.fixture(scope="session")
+def faulty(tmp_path_factory) -> Iterator[FaultyDomino]:
+    """A local Domino with fault injection installed but idle (rate 0) until a test asks."""
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    root = tmp_path_factory.mktemp("faulty-domino")
+    server = LocalDomino(root, faults="rate=0", stop_grace_seconds=1.0).start()
+    try:
+        yield FaultyDomino(server=server, url=server.url, api_key=server.api_key)
+    finally:
+        server.stop()
+
+
+def copy_pipeline(dest: Path) -> Path:
+    """The example ML pipeline (workflow, scripts, config, data) in a fresh directory."""
+    for part in PIPELINE_PARTS:
+        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+@dataclass
+class ServerProcess:
+    """`snakemake-domino local serve` in a process of its own."""
+
+    proc: subprocess.Popen[str]
+    url: str
+    api_key: str
+    root: Path
+    banner: str
+
+    def client(self, project: str):
+        from snakemake_executor_domino.client import Credentials, DominoClient
+
+        owner, name = project.split("/")
+        return DominoClient(self.url, owner, name, Credentials(api_key=self.api_key))
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        return self.proc.stdout.read() if self.proc.stdout else ""
+
+
+@contextlib.contextmanager
+def server_process(root: Path, *projects: str, faults: str | None = None):
+    key = f"reliability-key-{os.getpid()}-{next(_counter)}-do-not-print"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env["SNAKEMAKE_DOMINO_LOCAL_API_KEY"] = key
+    cmd = [
+        str(Path(sys.executable).parent / "snakemake-domino"), "local", "serve",
+        "--port", "0", "--root", str(root),
+    ]
+    for project in projects:
+        cmd += ["--project", project]
+    if faults:
+        cmd += ["--faults", faults]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    url = None
+    banner: list[str] = []
+    assert proc.stdout is not None
+    # the banner ends with how to stop the server
+    while not banner or "Ctrl-C stops the server" not in banner[-1]:
+        line = proc.stdout.readline()
+        if not line:
+            proc.kill()
+            raise RuntimeError("local Domino did not start:\n" + "".join(banner))
+        banner.append(line)
+        match = re.search(r"listening on (\S+)", line)
+        if match:
+            url = match.group(1)
+    assert url is not None
+    server = ServerProcess(proc, url, key, root, "".join(banner))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def part_files(workdir: Path) -> list[Path]:
+    """Temp files of interrupted downloads (`.name.*.part`) anywhere in the workdir."""
+    return [p for p in workdir.rglob(".*.part") if ".snakemake" not in p.parts]
+
+
+def assert_secret_absent(secret: str, *texts: str, paths: tuple[Path, ...] = ()) -> None:
+    """The secret appears in none of the texts nor in any file under the paths."""
+    needle = secret.encode()
+    for i, text in enumerate(texts):
+        assert secret not in text, f"the API key appears in text #{i}"
+    for root in paths:
+        for path in [root] if root.is_file() else root.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                assert needle not in path.read_bytes(), f"the API key appears in {path}"
