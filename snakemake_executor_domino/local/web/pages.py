@@ -182,6 +182,7 @@ def job_page(request: Request, owner: str, project: str, jobId: str) -> Response
     job = _job(be, p, jobId)
     active = job.status in ACTIVE_STATUSES
     changes = views.changed_files(be, job)
+    previews, log_previews = views.previews(changes)
     return page(
         request, "job.html",
         title=f"#{job.number} {job.title or job.command} · {p.full_name}",
@@ -189,7 +190,8 @@ def job_page(request: Request, owner: str, project: str, jobId: str) -> Response
         job=job,
         active=active,
         changes=changes,
-        previews=views.previews(changes),
+        previews=previews,
+        log_previews=log_previews,
         log=views.log_tail(be.runner.logs.output_path(job.id)),
         setup_log=views.log_tail(be.runner.logs.setup_path(job.id), 16 * 1024),
         refresh=REFRESH_JOB_SECONDS if active else None,

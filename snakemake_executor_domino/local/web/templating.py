@@ -27,7 +27,8 @@ PAGE_CSP = (
 PAGE_HEADERS = {
     "Content-Security-Policy": PAGE_CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: with it, browsers send "Origin: null" on our own form posts
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 

@@ -55,10 +55,15 @@ def changed_files(be: Backend, job: Job) -> list[Change]:
     return changes
 
 
-def previews(changes: list[Change]) -> list[Change]:
-    """The changes shown inline: pictures and results first, logs last."""
+def previews(changes: list[Change]) -> tuple[list[Change], list[Change]]:
+    """The changes shown inline: (pictures and other results, then the rule's log files).
+
+    Log files come apart: on a succeeded job they mostly repeat the job's log, on a failed
+    one they may hold the traceback (a `script:` writes its errors there)."""
     shown = [c for c in changes if c.preview.kind != "none"]
-    return sorted(shown, key=lambda c: (c.path.endswith(".log"), c.preview.kind != "image", c.path))
+    logs = [c for c in shown if c.path.endswith(".log")]
+    results = [c for c in shown if not c.path.endswith(".log")]
+    return sorted(results, key=lambda c: (c.preview.kind != "image", c.path)), logs
 
 
 def log_tail(path: Path, limit: int = LOG_TAIL_BYTES) -> LogTail:
