@@ -135,9 +135,9 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
         lines.append(f"  export SNAKEMAKE_DOMINO_PROJECT={projects[0]}")
     lines += [
         "",
-        "web pages (jobs, logs, files): this one-time link logs a browser in (15 minutes);",
+        "web pages (jobs, logs, files): this link logs one browser in, once, within 15 min:",
         f"  {login_link(domino.url, domino.api_key)}",
-        "  after that, log in with the API key",
+        f"  (after that, {domino.url}/login asks for the API key)",
     ]
     lines += ["", "Ctrl-C stops the server."]
     print("\n".join(lines), flush=True)
