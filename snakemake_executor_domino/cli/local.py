@@ -91,8 +91,10 @@ def serve_command(args: argparse.Namespace) -> int:
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
             "pick another port with --port (0 = any free port)"
         ) from exc
-    # a service manager's SIGTERM must stop jobs cleanly too, not orphan them
+    # a service manager's SIGTERM must stop jobs cleanly too, not orphan them; and SIGINT is
+    # set explicitly because a process started in the background inherits it ignored
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     try:
         _print_banner(domino, args.project)
         threading.Event().wait()  # until Ctrl-C
