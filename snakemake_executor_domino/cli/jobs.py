@@ -13,6 +13,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def list_command(args: argparse.Namespace) -> int:
         which = "" if args.status == "all" else f"{args.status} "
         print(f"no {which}jobs in {client.owner}/{client.project_name}", file=out)
         return 0
-    rows = [("#", "STATUS", "TIER", "STARTED", "DURATION", "TITLE")]
+    rows: list[tuple[str, ...]] = [("#", "STATUS", "TIER", "STARTED", "DURATION", "TITLE")]
     for job in jobs:
         rows.append((
             str(job.number if job.number is not None else "?"),
@@ -203,9 +204,7 @@ def _find(client: DominoClient, ref: str) -> Job:
 def _find_number(client: DominoClient, number: int) -> Job:
     page = 1
     while True:
-        jobs, total = _call(
-            lambda n=page: client.list_jobs(page_size=NUMBER_SCAN_PAGE, page_no=n)
-        )
+        jobs, total = _call(partial(client.list_jobs, page_size=NUMBER_SCAN_PAGE, page_no=page))
         for job in jobs:
             if job.number == number:
                 return job

@@ -45,7 +45,7 @@ def changed_files(be: Backend, job: Job) -> list[Change]:
     base = commit.parent_id
     if base is None or not re.match(rf"Run #{job.number}(:|$)", commit.message):
         return []
-    changes = []
+    changes: list[Change] = []
     for path, old, new in be.store.diff_commits(base, commit.id):
         kind = "deleted" if new is None else "added" if old is None else "modified"
         shown = Preview("none")
