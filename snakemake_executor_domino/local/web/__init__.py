@@ -4,6 +4,7 @@ Served by the same app and port as the API (`install_web` adds them), rendered o
 from the Jinja2 templates in `local/templates/`, with one stylesheet in `local/static/` and no
 JavaScript. Modules: `routes` (the table), `pages` (handlers), `views` (what a page shows),
 `files` (previews and safe file responses), `guard` + `session` (login, cookies, CSRF),
+`redact` (the API key off every page),
 `templating`, `format`, `schedules`.
 """
 
