@@ -578,7 +578,7 @@ class DominoClient:
                 )
                 return parse_job(body)
             except DominoError as exc:
-                if not _is_transient(exc):
+                if not is_transient(exc):
                     raise
                 # 429 means "not processed"; anything else may have started the job.
                 if exc.status != 429:
@@ -640,7 +640,7 @@ class DominoClient:
                 self._request("POST", "/v4/jobs/stop", json=payload, what=f"stop job {job_id}")
                 return
             except DominoError as exc:
-                if not _is_transient(exc) or time.monotonic() > deadline:
+                if not is_transient(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(1.0)
 
@@ -801,7 +801,8 @@ def _rewindable(data: object) -> bool:
     return data is None or isinstance(data, bytes) or hasattr(data, "seek")
 
 
-def _is_transient(exc: DominoError) -> bool:
+def is_transient(exc: DominoError) -> bool:
+    """Worth trying again later: connection trouble, timeouts, 429 and 5xx."""
     return isinstance(exc, DominoTransientError) or exc.status in TRANSIENT_STATUS
 
 

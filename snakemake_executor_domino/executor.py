@@ -21,12 +21,13 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.client import DominoError, DominoNotFound, Job
+from snakemake_executor_domino.client import DominoError, DominoNotFound, Job, is_transient
 from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.jobs import (
     describe_job,
     job_title,
     output_paths,
+    run_marker,
     save_job_log,
     tail,
 )
@@ -38,6 +39,9 @@ from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferErr
 
 LOCAL_POLL_SECONDS = 1.0
 REMOTE_POLL_SECONDS = 5.0
+# Polling cycles in which pulling back a succeeded job's outputs may fail transiently
+# (each after the client's own retries) before the job is reported failed.
+MAX_PULL_CYCLES = 5
 
 
 class Executor(RemoteExecutor):
@@ -72,6 +76,7 @@ class Executor(RemoteExecutor):
                 max_file_size=settings.max_file_size,
                 hasher=FileHasher(),
             )
+            self._check_files()
             self._push_sources()
         except (DominoError, TransferError) as exc:
             self.connection.close()
@@ -84,6 +89,7 @@ class Executor(RemoteExecutor):
         # Every Domino job this run started, by id; cancel_jobs stops them from here
         # because Snakemake's own active list misses jobs that are being checked.
         self.submitted: dict[str, SubmittedJobInfo] = {}
+        self._pull_failures: dict[str, int] = {}
         self.next_seconds_between_status_checks = settings.poll_interval or (
             LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
         )
@@ -120,6 +126,24 @@ class Executor(RemoteExecutor):
                 "Unknown Domino hardware tier; no job was started.\n" + "\n".join(unique)
             )
 
+    def _check_files(self) -> None:
+        """Fail before any job starts if a job's file lies outside the working directory
+        (it could be neither pushed nor pulled back) or an input is over the size limit."""
+        problems = []
+        for job in self.workflow.dag.needrun_jobs():
+            outputs, logs = output_paths(job)
+            for path in [*_local_inputs(job), *outputs, *logs]:
+                try:
+                    self.transfer.check_path(path)
+                except TransferError as exc:
+                    problems.append(f"rule {job.rule.name}: {exc}")
+        if problems:
+            unique = sorted(set(problems))
+            raise WorkflowError(
+                "A job's files cannot be moved to or from Domino; no job was started.\n"
+                + "\n".join(unique)
+            )
+
     def _push_sources(self) -> None:
         ignore_changed = ensure_dominoignore(self.workdir)
         sources = workflow_sources(self.workflow, self.workdir)
@@ -134,6 +158,7 @@ class Executor(RemoteExecutor):
 
     # ---------------------------------------------------------------- submit
     def run_job(self, job: JobExecutorInterface) -> None:
+        _treat_sigterm_as_interrupt()  # after Snakemake's scheduler has set its own
         settings = self.workflow.executor_settings
         what = describe_job(job)
         try:
@@ -145,9 +170,12 @@ class Executor(RemoteExecutor):
             uploads = ""
             if domino_job is None:
                 pushed = self.transfer.push(inputs)
+                title = job_title(job, self.run_id)
+                # recorded before the start: a crash before its answer leaves the title
+                self.journal.starting(key, title)
                 domino_job = self.client.start_job(
                     command,
-                    title=job_title(job, self.run_id),
+                    title=title,
                     commit_id=pushed.commit_id,
                     tier_id=tier.id,
                     environment_id=settings.environment_id,
@@ -170,15 +198,21 @@ class Executor(RemoteExecutor):
     def _reattach(self, key: str, what: str) -> Job | None:
         """The Domino job an interrupted earlier run started for this very job, if usable."""
         job_id = self.journal.lookup(key)
-        if job_id is None:
+        title = self.journal.intent(key)
+        if job_id is None and title is None:
             return None
         try:
-            job = self.client.get_job(job_id)
+            if job_id is not None:
+                job = self.client.get_job(job_id)
+            else:  # the earlier run died before Domino's answer: did the start land?
+                job = self.client.find_job_by_title(title or "")
         except DominoNotFound:
             job = None
         if job is None or job.failed:
             self.journal.settled(key)
             return None
+        if job_id is None:
+            self.journal.submitted(key, job.id)
         self.logger.info(
             f"{what}: reattached to Domino job #{job.number} ({job.status}) started by an "
             "earlier, interrupted run."
@@ -194,7 +228,7 @@ class Executor(RemoteExecutor):
         try:
             async with self.status_rate_limiter:
                 states = self.poller.poll([info.external_jobid for info in active_jobs])
-        except DominoError as exc:
+        except Exception as exc:  # a DominoError or a garbled answer: never end polling
             self.logger.warning(f"Domino status check failed, will retry: {exc}")
             for info in active_jobs:
                 yield info
@@ -206,13 +240,9 @@ class Executor(RemoteExecutor):
                 continue
             try:
                 self._finish(info, job)
-            except DominoError as exc:
-                # Transient trouble while pulling back: keep the job and try again.
-                self.logger.warning(f"{describe_job(info.job)}: {exc}; retrying.")
-                yield info
             except Exception as exc:  # never let the polling thread die
-                self._forget(info)
-                self.report_job_error(info, msg=f"{describe_job(info.job)}: {exc}")
+                if self._retry_finish(info, exc):
+                    yield info
 
     def _finish(self, info: SubmittedJobInfo, job: Job) -> None:
         what = describe_job(info.job)
@@ -239,7 +269,10 @@ class Executor(RemoteExecutor):
         log_text = self._fetch_log(job)
         log_file = save_job_log(self.workdir, info.job, job, log_text)
         if commit is not None:
-            self.transfer.pull(commit, logs)  # the rule's own log: why it failed
+            try:
+                self.transfer.pull(commit, logs)  # the rule's own log: why it failed
+            except (DominoError, TransferError) as exc:
+                self.logger.warning(f"{what}: its log files could not be pulled back: {exc}")
         self._forget(info)
         self.report_job_error(
             info,
@@ -248,16 +281,39 @@ class Executor(RemoteExecutor):
             aux_logs=[str(log_file)],
         )
 
+    def _retry_finish(self, info: SubmittedJobInfo, exc: Exception) -> bool:
+        """After handling a finished job failed: True to try again next cycle, else the
+        job is reported failed."""
+        what = describe_job(info.job)
+        failures = self._pull_failures.get(info.external_jobid, 0) + 1
+        self._pull_failures[info.external_jobid] = failures
+        if isinstance(exc, DominoError) and is_transient(exc) and failures < MAX_PULL_CYCLES:
+            self.logger.warning(f"{what}: {exc}; retrying.")
+            return True
+        # Left in the journal: a rerun reattaches to the finished Domino job and pulls its
+        # outputs again instead of running it again.
+        self._forget(info, settle=False)
+        url = self.client.job_url(info.external_jobid)
+        self.report_job_error(
+            info,
+            msg=f"{what}: Domino job {url} finished, but its outputs could not be pulled "
+            f"back: {exc}\nRun Snakemake again to retry: it reattaches to this Domino job "
+            "instead of running it again.",
+        )
+        return False
+
     def _fetch_log(self, job: Job) -> str:
         try:
             return self.client.job_log(job.id)
         except DominoError as exc:
             return f"(the job's log could not be fetched: {exc})"
 
-    def _forget(self, info: SubmittedJobInfo) -> None:
+    def _forget(self, info: SubmittedJobInfo, *, settle: bool = True) -> None:
         self.submitted.pop(info.external_jobid, None)
+        self._pull_failures.pop(info.external_jobid, None)
         self.poller.forget(info.external_jobid)
-        self.journal.settled((info.aux or {}).get("key"))
+        if settle:
+            self.journal.settled((info.aux or {}).get("key"))
 
     # ---------------------------------------------------------------- stop
     def cancel_jobs(self, active_jobs: list[SubmittedJobInfo]) -> None:
@@ -279,6 +335,12 @@ class Executor(RemoteExecutor):
                     self.journal.settled(info.aux.get("key"))
             except DominoError as exc:
                 failed.append(f"{label} ({exc})")
+        for job in self._unrecorded_jobs(set(ids)):
+            try:
+                self.client.stop_job(job.id, commit_results=False)
+                stopped.append(f"{job.title} (started as the run was interrupted)")
+            except DominoError as exc:
+                failed.append(f"{job.title} ({exc})")
         if stopped:
             self.logger.info(
                 f"Domino executor: stopped {len(stopped)} Domino job(s): " + "; ".join(stopped)
@@ -289,6 +351,17 @@ class Executor(RemoteExecutor):
                 "Domino's UI or with `snakemake-domino jobs stop ID`."
             )
         self.submitted.clear()
+
+    def _unrecorded_jobs(self, known: set[str | None]) -> list[Job]:
+        """Jobs of this run that are still going but that no submission recorded: a start
+        interrupted after it reached Domino. Found by the run's mark in their titles."""
+        try:
+            jobs, _ = self.client.list_jobs(page_size=100)
+        except DominoError as exc:
+            self.logger.warning(f"Domino executor: could not list jobs to stop: {exc}")
+            return []
+        marker = run_marker(self.run_id)
+        return [j for j in jobs if marker in j.title and j.id not in known and not j.finished]
 
     def shutdown(self) -> None:
         embedded = self.connection.embedded
@@ -312,16 +385,27 @@ def _shown(path: Path, workdir: Path) -> str:
 
 
 def _treat_sigterm_as_interrupt() -> None:
-    """Make SIGTERM cancel like Ctrl-C does: Snakemake itself stops nothing on SIGTERM."""
+    """Make SIGTERM cancel like Ctrl-C does.
+
+    Snakemake's scheduler installs its own SIGTERM handler right after creating the
+    executor, and that one only stops scheduling new jobs: the running ones would go on
+    for hours on Domino while the machine that asked for them shuts down. So this runs
+    again whenever jobs are submitted, and takes SIGTERM over from Snakemake's scheduler,
+    but from no one else.
+    """
     if threading.current_thread() is not threading.main_thread():
         return
-    if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+    current = signal.getsignal(signal.SIGTERM)
+    if current is _interrupt:
+        return
+    owner = type(getattr(current, "__self__", None)).__name__
+    if current not in (signal.SIG_DFL, None) and owner != "JobScheduler":
         return  # someone else handles it; leave theirs alone
+    signal.signal(signal.SIGTERM, _interrupt)
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
 
-    signal.signal(signal.SIGTERM, interrupt)
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _local_inputs(job: JobExecutorInterface) -> list[str]:

@@ -29,8 +29,13 @@ def job_title(job: JobExecutorInterface, run_id: str) -> str:
     """Unique per submission: how a start whose answer was lost is found again."""
     name = f"group {job.name}" if job.is_group() else job.rule.name
     wildcards = "" if job.is_group() else _wildcards(job)
-    parts = ["snakemake", name, wildcards, f"[run {run_id} job {job.jobid} try {job.attempt}]"]
+    parts = ["snakemake", name, wildcards, f"{run_marker(run_id)}{job.jobid} try {job.attempt}]"]
     return " ".join(part for part in parts if part)
+
+
+def run_marker(run_id: str) -> str:
+    """The part of every title that names the workflow run (how cancel finds its jobs)."""
+    return f"[run {run_id} job "
 
 
 def _members(job: JobExecutorInterface):

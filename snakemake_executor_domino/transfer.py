@@ -116,6 +116,21 @@ class Transfer:
                 )
         return sorted(found)
 
+    def check_path(self, path: str | os.PathLike[str]) -> None:
+        """Refuse, before any job starts, a path the executor could not move."""
+        project_path(path, self.workdir)
+        local = self.workdir / os.fspath(path)
+        if local.is_file():
+            self._check_size(project_path(path, self.workdir), local.stat().st_size, "")
+
+    def _check_size(self, path: str, size: int, where: str) -> None:
+        if size > self.max_file_size:
+            raise TransferError(
+                f"{path} is {size} bytes{where}, over the limit of {self.max_file_size} bytes "
+                "(--domino-max-file-size); raise the limit or keep the file in a Domino "
+                "dataset."
+            )
+
     def hashes(self, files: Iterable[str]) -> dict[str, str]:
         """SHA-1 of each project path's local file."""
         return {path: self.hasher.sha1(self.workdir / path) for path in files}
@@ -132,12 +147,7 @@ class Transfer:
             for path in files:
                 local = self.workdir / path
                 size = local.stat().st_size
-                if size > self.max_file_size:
-                    raise TransferError(
-                        f"{path} is {size} bytes, over the limit of {self.max_file_size} "
-                        "bytes (--domino-max-file-size); raise the limit or keep the file "
-                        "in a Domino dataset."
-                    )
+                self._check_size(path, size, "")
                 remote = index.entry(path) if index else None
                 if remote is not None and remote.key == self.hasher.sha1(local):
                     continue
@@ -154,7 +164,7 @@ class Transfer:
         Returns (pulled project paths, requested paths the commit does not hold).
         """
         index = CommitIndex(self.client, commit_id)
-        pulled: list[str] = []
+        wanted: list[FileEntry] = []
         missing: list[str] = []
         for raw in paths:
             path = project_path(raw, self.workdir)
@@ -162,23 +172,21 @@ class Transfer:
             if entry is None:
                 missing.append(raw)
                 continue
-            entries = (
-                list(self.client.walk_files(commit_id, path)) if entry.is_directory else [entry]
+            wanted.extend(
+                self.client.walk_files(commit_id, path) if entry.is_directory else [entry]
             )
-            for item in entries:
-                self._pull_one(commit_id, item)
-                pulled.append(item.path)
-        return pulled, missing
+        # every file is checked before the first one is written: an oversized output
+        # must not leave its siblings half pulled back
+        for item in wanted:
+            self._check_size(item.path, item.size, " on Domino")
+            if (self.workdir / item.path).is_dir():
+                raise TransferError(f"{item.path} is a directory locally but a file on Domino.")
+        for item in wanted:
+            self._pull_one(commit_id, item)
+        return [item.path for item in wanted], missing
 
     def _pull_one(self, commit_id: str, entry: FileEntry) -> None:
-        if entry.size > self.max_file_size:
-            raise TransferError(
-                f"{entry.path} is {entry.size} bytes on Domino, over the limit of "
-                f"{self.max_file_size} bytes (--domino-max-file-size); raise the limit."
-            )
         target = self.workdir / entry.path
-        if target.is_dir():
-            raise TransferError(f"{entry.path} is a directory locally but a file on Domino.")
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key
         )

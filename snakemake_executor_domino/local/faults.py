@@ -21,7 +21,9 @@ A fraction `rate` of API requests (not the web pages) is hit by one fault drawn 
 `when=before|after|any` (default any, a coin flip per fault). That second half is what
 proves a client never starts a job twice. Truncation is always after.
 
-Other settings: `seed=N` (repeatable draws), `delay=SECONDS` (slow answers; default 2),
+Other settings: `seed=N` (repeatable draws), `pick=random|cycle` (how a hit request's kind
+is chosen; `cycle` takes the kinds in turn, so every kind shows up once there have been as
+many faults as kinds), `delay=SECONDS` (slow answers; default 2),
 `kill_after=SECONDS` (default 2), `paths=REGEX` (only requests whose "METHOD /path" matches;
 no commas), `limit=N` (at most N faults in all, for deterministic tests).
 
@@ -85,6 +87,7 @@ class FaultSpec:
     kill_after: float = 2.0
     paths: str | None = None
     limit: int | None = None
+    pick: str = "random"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -96,6 +99,8 @@ class FaultSpec:
             )
         if not self.kinds:
             raise FaultSpecError("no fault kinds given; e.g. kinds=500,502,503,429,drop,slow")
+        if self.pick not in ("random", "cycle"):
+            raise FaultSpecError(f"pick={self.pick}: use random or cycle")
         if self.when not in PHASES:
             raise FaultSpecError(f"when={self.when}: use one of {', '.join(PHASES)}")
         if self.delay < 0 or self.kill_after < 0:
@@ -138,7 +143,7 @@ class FaultSpec:
             values[key] = value
         converters: dict[str, Callable[[str], Any]] = {
             "rate": float, "seed": int, "when": str.lower, "delay": float,
-            "kill_after": float, "paths": str, "limit": int,
+            "kill_after": float, "paths": str, "limit": int, "pick": str.lower,
         }
         unknown = set(values) - set(converters)
         if unknown:
@@ -160,6 +165,8 @@ class FaultSpec:
 
     def describe(self) -> str:
         parts = [f"rate={self.rate:g}", "kinds=" + ",".join(self.kinds), f"when={self.when}"]
+        if self.pick != "random":
+            parts.append(f"pick={self.pick}")
         parts += [f"delay={self.delay:g}", f"kill_after={self.kill_after:g}"]
         for name in ("seed", "paths", "limit"):
             if getattr(self, name) is not None:
@@ -206,6 +213,7 @@ class FaultInjector:
             self.spec = spec
             self._rng = random.Random(spec.seed)
             self._left = spec.limit
+            self._turn = 0
             self._paths = re.compile(spec.paths) if spec.paths else None
         return spec
 
@@ -221,15 +229,20 @@ class FaultInjector:
                 return None
             if self._rng.random() >= spec.rate:
                 return None
-            kind = self._rng.choice(kinds)
+            if spec.pick == "cycle":
+                # kinds in turn; the phase flips each time round the list
+                kind = kinds[self._turn % len(kinds)]
+                flip = ("before", "after")[(self._turn // len(kinds)) % 2]
+                self._turn += 1
+            else:
+                kind = self._rng.choice(kinds)
+                flip = self._rng.choice(("before", "after"))
             if kind == "429":
                 phase = "before"  # a rate limiter answers instead of the server, never after
             elif kind == "truncate":
                 phase = "after"
-            elif spec.when == "any":
-                phase = self._rng.choice(("before", "after"))
             else:
-                phase = spec.when
+                phase = flip if spec.when == "any" else spec.when
             if self._left is not None:
                 self._left -= 1
             self.stats.injected[f"{kind}-{phase}"] += 1

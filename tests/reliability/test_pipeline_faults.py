@@ -1,0 +1,219 @@
+"""The example ML pipeline through the Domino executor under faults, crashes and interrupts.
+
+- 10% of API requests fail (every kind of fault, before and after the server acted): the
+  outputs are byte-identical to a fault-free run and no Domino job is started twice.
+- Snakemake is SIGKILLed while jobs run on Domino: the rerun reattaches to them, starts none
+  of them again, and ends with identical outputs.
+- Ctrl-C or SIGTERM while jobs run: every job still going ends Stopped, promptly, and the
+  message lists them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.conftest import (
+    COMPARED,
+    FaultyDomino,
+    assert_secret_absent,
+    copy_pipeline,
+    part_files,
+    server_process,
+)
+
+pytestmark = pytest.mark.slow
+
+ALL_KINDS = "500,502,503,429,drop,slow,truncate"
+
+
+def pipeline_env(url: str, api_key: str, project: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env.update(
+        SNAKEMAKE_DOMINO_URL=url,
+        SNAKEMAKE_DOMINO_PROJECT=project,
+        SNAKEMAKE_DOMINO_API_KEY=api_key,
+        SNAKEMAKE_DOMINO_POLL_INTERVAL="0.5",
+        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+        **extra,
+    )
+    return env
+
+
+def snakemake_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "snakemake", "--executor", "domino", "--jobs", "3", *args]
+
+
+def run(workdir: Path, env: dict[str, str], *args: str, timeout: float = 300):
+    result = subprocess.run(
+        snakemake_cmd(*args), cwd=workdir, env=env, capture_output=True, text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"snakemake failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def outputs(workdir: Path) -> dict[str, bytes]:
+    return {path: (workdir / path).read_bytes() for path in COMPARED}
+
+
+def starts_per_job(client) -> Counter[str]:
+    """Domino jobs per Snakemake job (rule and wildcards: the title without the run mark)."""
+    jobs, _ = client.list_jobs(page_size=500)
+    return Counter(job.title.split(" [run ")[0] for job in jobs)
+
+
+def wait_for(predicate, timeout: float, what: str, poll: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def fits_running(client, at_least: int = 2):
+    jobs, _ = client.list_jobs(page_size=100)
+    running = [j for j in jobs if " fit " in j.title and j.status == "Running"]
+    return jobs if len(running) >= at_least else None
+
+
+@pytest.fixture(scope="module")
+def baseline(faulty: FaultyDomino, tmp_path_factory) -> dict[str, bytes]:
+    """The pipeline's outputs from a fault-free run through the (idle) faulty Domino."""
+    project = faulty.new_project("baseline")
+    workdir = copy_pipeline(tmp_path_factory.mktemp("baseline"))
+    run(workdir, pipeline_env(faulty.url, faulty.api_key, project))
+    assert set(starts_per_job(faulty.client(project)).values()) == {1}
+    return outputs(workdir)
+
+
+def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_path):
+    project = faulty.new_project("faults")
+    client = faulty.client(project)
+    workdir = copy_pipeline(tmp_path / "faults")
+    before = faulty.injected()
+    spec = f"rate=0.1,kinds={ALL_KINDS},pick=cycle,delay=1,seed=7"
+    with faulty.faults(spec):
+        result = run(
+            workdir,
+            pipeline_env(
+                faulty.url, faulty.api_key, project, SNAKEMAKE_DOMINO_RETRY_BUDGET="60"
+            ),
+            "--printshellcmds",
+            "--verbose",
+        )
+    injected = faulty.injected() - before
+
+    # the faults happened, every kind of them, before and after the server acted
+    kinds = {name.split("-")[0] for name in injected}
+    assert kinds == set(ALL_KINDS.split(",")), injected
+    assert {"500-after", "502-after", "drop-after"} & set(injected), injected
+    # byte-identical outputs, and one Domino job per Snakemake job
+    assert outputs(workdir) == baseline
+    starts = starts_per_job(client)
+    assert len(starts) == 9 and set(starts.values()) == {1}, starts
+    assert all(job.status == "Succeeded" for job in client.list_jobs(page_size=100)[0])
+    # no temp file where an output belongs, and the key nowhere
+    assert part_files(workdir) == []
+    assert_secret_absent(
+        faulty.api_key,
+        result.stdout,
+        result.stderr,
+        *(job.command + job.title for job in client.list_jobs(page_size=100)[0]),
+        paths=(workdir, *server_artefacts(faulty)),
+    )
+
+
+def server_artefacts(faulty: FaultyDomino) -> list[Path]:
+    """Everything the local Domino keeps (job logs, runs, state) except its own key file."""
+    root = Path(faulty.server.root)
+    return [p for p in root.iterdir() if p.name != "api_key"]
+
+
+def test_sigkill_mid_pipeline_then_rerun_reattaches(baseline, tmp_path):
+    project = "tester/crash"
+    workdir = copy_pipeline(tmp_path / "crash")
+    with server_process(tmp_path / "domino", project) as server:
+        client = server.client(project)
+        env = pipeline_env(server.url, server.api_key, project)
+        proc = subprocess.Popen(
+            snakemake_cmd(), cwd=workdir, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            at_kill = wait_for(lambda: fits_running(client), 120, "two fits running")
+        finally:
+            proc.kill()  # SIGKILL: no cleanup, no cancel, lock files left behind
+            proc.communicate()
+        unfinished = [job for job in at_kill if not job.finished]
+        assert unfinished, "nothing was running on Domino when Snakemake was killed"
+
+        # Snakemake's own lock outlives a SIGKILL; --unlock is the documented way out
+        subprocess.run(
+            [sys.executable, "-m", "snakemake", "--unlock"], cwd=workdir, env=env,
+            capture_output=True, check=True, timeout=120,
+        )
+        rerun = run(workdir, env, "--rerun-incomplete")
+
+        starts = starts_per_job(client)
+        log = rerun.stdout + rerun.stderr
+        # every job of the first run that was running or done was reattached, not started
+        for job in at_kill:
+            assert starts[job.title.split(" [run ")[0]] == 1, (job.title, starts)
+        assert len(starts) == 9 and set(starts.values()) == {1}, starts
+        assert log.count("reattached to Domino job") >= len(unfinished), log
+    assert outputs(workdir) == baseline
+    assert part_files(workdir) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupt_mid_pipeline_stops_every_running_job(faulty, tmp_path, sig):
+    project = faulty.new_project(f"interrupt-{sig.name}")
+    client = faulty.client(project)
+    workdir = copy_pipeline(tmp_path / "interrupt")
+    proc = subprocess.Popen(
+        snakemake_cmd(), cwd=workdir, env=pipeline_env(faulty.url, faulty.api_key, project),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        at_signal = wait_for(lambda: fits_running(client), 120, "two fits running")
+        proc.send_signal(sig)
+        sent = time.monotonic()
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    took = time.monotonic() - sent
+    assert proc.returncode != 0
+    assert took < 30, f"Snakemake took {took:.0f} s to exit after {sig.name}"
+
+    going = {job.id for job in at_signal if not job.finished}
+    jobs = wait_for(
+        lambda: (lambda js: js if all(j.finished for j in js) else None)(
+            client.list_jobs(page_size=100)[0]
+        ),
+        30,
+        "every job to end",
+    )
+    for job in jobs:
+        if job.id in going:
+            assert job.status == "Stopped", (job.title, job.status)
+        else:
+            # finished before the signal, or started after the last look at the list
+            assert job.status in ("Succeeded", "Stopped"), (job.title, job.status)
+    stopped = [job for job in jobs if job.status == "Stopped"]
+    assert f"stopped {len(stopped)} Domino job(s)" in output, output
+    for job in stopped:
+        rule_and_wildcards = job.title.split(" [run ")[0].removeprefix("snakemake ")
+        rule = rule_and_wildcards.split()[0]
+        assert f"rule {rule}" in output
+    assert part_files(workdir) == []
