@@ -833,7 +833,10 @@ def _reason(exc: BaseException) -> str:
         if deeper is None or deeper is inner:
             break
         inner = deeper
-    text = re.sub(r"<[^<>]*object at 0x[0-9a-f]+>:?\s*", "", str(inner)).strip(" :")
+    text = str(inner)
+    # object reprs and "HTTPConnection(host=..., port=...): " repeat what the caller says
+    text = re.sub(r"<[^<>]*object at 0x[0-9a-f]+>:?\s*", "", text)
+    text = re.sub(r"^\w*Connection(Pool)?\([^()]*\):\s*", "", text).strip(" :")
     return text[:200] or type(inner).__name__
 
 

@@ -260,8 +260,9 @@ class Executor(RemoteExecutor):
             if missing:
                 self.report_job_error(
                     info,
-                    msg=f"{what}: Domino job {url} succeeded but did not produce "
-                    f"{', '.join(missing)}. Check that the rule writes these paths.",
+                    msg=f"{what}: Domino job {url} succeeded, but its output commit holds no "
+                    f"{', '.join(missing)}. Check that the rule writes these paths and "
+                    "that the project's .dominoignore does not exclude them.",
                 )
                 return
             self.report_job_success(info)
@@ -301,6 +302,11 @@ class Executor(RemoteExecutor):
             "instead of running it again.",
         )
         return False
+
+    def print_job_error(self, job_info: SubmittedJobInfo, msg=None, **kwargs) -> None:
+        # RemoteExecutor glues "For further error details see the cluster/cloud log..."
+        # straight onto the message: end ours with a line break so both stay readable.
+        super().print_job_error(job_info, f"{msg.rstrip()}\n" if msg else msg, **kwargs)
 
     def _fetch_log(self, job: Job) -> str:
         try:
