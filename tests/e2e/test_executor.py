@@ -194,6 +194,10 @@ def test_secret_never_written(basic, domino):
             assert key.encode() not in path.read_bytes(), path
     for job in domino_jobs(domino, project):
         assert key not in job.command and key not in job.title
+    # nor in what the server keeps of the run: job logs, state, run directories
+    for path in Path(domino.server.root).rglob("*"):
+        if path.is_file() and path.name != "api_key":
+            assert key.encode() not in path.read_bytes(), path
 
 
 def test_embedded_local_domino_when_nothing_configured(tmp_path):
