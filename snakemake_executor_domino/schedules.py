@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterBadDateError, CroniterError, croniter
+from croniter import (  # type: ignore[import-untyped]
+    CroniterBadDateError,
+    CroniterError,
+    croniter,
+)
 
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 ALIASES = {

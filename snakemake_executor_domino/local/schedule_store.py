@@ -7,6 +7,7 @@ are their own concern. Tables are in schema.py, records in models.py.
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from typing import Any
 
@@ -27,7 +28,7 @@ class ScheduleStore:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> builtins.list[sqlite3.Row]:
         with self._store.transaction() as db:
             return db.execute(sql, params).fetchall()
 
@@ -50,14 +51,14 @@ class ScheduleStore:
             raise NotFound(f"scheduled job {schedule_id} not found in this project")
         return ScheduledJob(**dict(rows[0]))
 
-    def list(self, project_id: str) -> list[ScheduledJob]:
+    def list(self, project_id: str) -> builtins.list[ScheduledJob]:
         rows = self._rows(
             "SELECT * FROM scheduled_jobs WHERE project_id = ? ORDER BY created_ms, id",
             (project_id,),
         )
         return [ScheduledJob(**dict(r)) for r in rows]
 
-    def all(self) -> list[ScheduledJob]:
+    def all(self) -> builtins.list[ScheduledJob]:
         rows = self._rows("SELECT * FROM scheduled_jobs ORDER BY created_ms, id")
         return [ScheduledJob(**dict(r)) for r in rows]
 
@@ -127,7 +128,7 @@ class ScheduleStore:
                 (schedule_id, schedule_id, FIRE_HISTORY_KEPT),
             )
 
-    def fires(self, schedule_id: str, limit: int) -> list[ScheduleFire]:
+    def fires(self, schedule_id: str, limit: int) -> builtins.list[ScheduleFire]:
         """The newest `limit` fires, newest first."""
         rows = self._rows(
             "SELECT * FROM scheduled_job_fires WHERE scheduled_job_id = ? "

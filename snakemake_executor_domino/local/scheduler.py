@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from croniter import CroniterError
+from croniter import CroniterError  # type: ignore[import-untyped]
 
 from snakemake_executor_domino.schedules import CronError, from_quartz
 
@@ -162,7 +162,8 @@ class Scheduler:
             )
             if manual:
                 raise FireRefused(f"{reason}; wait for it to finish or stop it")
-            return self._skip(schedule, fire_ms, reason)
+            self._skip(schedule, fire_ms, reason)
+            return None
         tier = self.config.tier(schedule.tier_id)
         if tier is None:
             reason = (
@@ -171,7 +172,8 @@ class Scheduler:
             )
             if manual:
                 raise FireRefused(reason)
-            return self._skip(schedule, fire_ms, reason)
+            self._skip(schedule, fire_ms, reason)
+            return None
         project = self.store.get_project(schedule.project_id)
         job = self.runner.submit(
             project_id=project.id,
@@ -202,7 +204,6 @@ class Scheduler:
             schedule.id, fire_ms=fire_ms, outcome=FIRE_SKIPPED, reason=reason
         )
         log.info("scheduled job %s: fire skipped: %s", schedule.id, reason)
-        return None
 
     def _active_job(self, schedule: ScheduledJob) -> Job | None:
         if schedule.last_job_id is None:
