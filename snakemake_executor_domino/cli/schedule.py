@@ -50,6 +50,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WAIT_POLL_SECONDS = 2.0
 MAX_PUSH_BYTES = 5 * 1024**3  # the executor's default --domino-max-file-size
 JOB_SCAN = 200  # jobs looked through for a schedule's runs where Domino keeps no record
+SNAKEFILES = {"Snakefile", "snakefile", "workflow/Snakefile", "workflow/snakefile"}
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -222,7 +223,28 @@ def cmd_create(args: argparse.Namespace) -> int:
     print("next fire times:" if not args.paused else "fire times once resumed (from now):")
     for line in preview(cron, zone, PREVIEW_FIRES):
         print(f"  {line}")
+    _warn_if_no_snakefile(client, command)
     return 0
+
+
+def _warn_if_no_snakefile(client: DominoClient, command: str) -> None:
+    """A scheduled `snakemake` runs on the project's files, not on the ones here."""
+    if "snakemake" not in command or "--snakefile" in command or " -s " in f" {command} ":
+        return
+    head = client.head_commit_id()
+    if head is None:
+        return
+    present = {e.path for e in client.list_files(head)} | {
+        e.path for e in client.list_files(head, "workflow")
+    }
+    if not present & SNAKEFILES:
+        print(
+            "warning: the project holds no Snakefile (looked for "
+            f"{', '.join(sorted(SNAKEFILES))}), so the scheduled snakemake will fail; "
+            "upload the workflow with --push (e.g. --push workflow --push scripts --push "
+            "config --push data)",
+            file=sys.stderr,
+        )
 
 
 def _command_line(words: list[str]) -> str:

@@ -154,12 +154,22 @@ def test_run_falls_back_to_an_ordinary_job_where_domino_cannot_fire_now(
     assert job["title"].startswith("t (run now ") and job["hardwareTier"]["id"] == "medium-k8s"
 
 
+def test_a_snakemake_schedule_without_a_snakefile_in_the_project_is_warned_about(
+    cli, project: Project
+) -> None:
+    result = cli("create", "--cron", "0 3 * * *", "--", *PIPELINE)
+    assert result.code == 0
+    assert "warning: the project holds no Snakefile" in result.err
+    assert "--push workflow" in result.err
+
+
 def test_push_uploads_the_pipeline_and_its_dominoignore(cli, project: Project) -> None:
     Path("workflow").mkdir()
     Path("workflow/Snakefile").write_text("rule all:\n    output: 'x'\n")
-    result = cli("create", "--cron", "0 3 * * *", "--push", "workflow", "--", "true")
+    result = cli("create", "--cron", "0 3 * * *", "--push", "workflow", "--", *PIPELINE)
     assert result.code == 0, result.err
     assert "pushed 2 file(s)" in result.out
+    assert "warning" not in result.err
     head = project.request("GET", f"/v1/projects/{project.spec}/commits").json()[0]["id"]
     listing = project.request("GET", f"/v1/projects/{project.spec}/files/{head}/").json()
     assert {e["path"] for e in listing["data"]} == {".dominoignore", "workflow"}
