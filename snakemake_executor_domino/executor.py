@@ -104,6 +104,12 @@ class Executor(RemoteExecutor):
                 f"at {client.host} (state in {embedded.root}); project "
                 f"{client.owner}/{client.project_name}."
             )
+            if getattr(embedded, "fault_spec", None) is not None:
+                # $SNAKEMAKE_DOMINO_LOCAL_FAULTS reached the embedded Domino: say so loudly
+                self.logger.warning(
+                    "Domino executor: fault injection is ON in the embedded local Domino "
+                    f"({embedded.fault_spec.describe()})."
+                )
         version = client.version()
         project = client.project
         if embedded is None:
@@ -233,6 +239,8 @@ class Executor(RemoteExecutor):
             for info in active_jobs:
                 yield info
             return
+        for duplicate in self.poller.duplicates:
+            self._stop_duplicate(duplicate)
         for info in active_jobs:
             job = states.get(info.external_jobid)
             if job is None or not job.finished:
@@ -280,6 +288,19 @@ class Executor(RemoteExecutor):
             msg=f"{what}: Domino job #{job.number} ended {job.status}. {url}\n"
             f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
             aux_logs=[str(log_file)],
+        )
+
+    def _stop_duplicate(self, job: Job) -> None:
+        """A second Domino job for one Snakemake job (a lost start answer, then a start
+        request that reached Domino later than it was looked for): only one may run."""
+        try:
+            self.client.stop_job(job.id, commit_results=False)
+        except DominoError as exc:
+            self.logger.warning(f"Domino executor: could not stop duplicate job: {exc}")
+            return
+        self.logger.warning(
+            f"Domino executor: stopped Domino job #{job.number} ('{job.title}'), a second "
+            "start of a job that is already running (a start request arrived late)."
         )
 
     def _retry_finish(self, info: SubmittedJobInfo, exc: Exception) -> bool:

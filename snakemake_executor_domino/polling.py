@@ -12,13 +12,21 @@ class JobPoller:
     def __init__(self, client: DominoClient):
         self.client = client
         self._numbers: dict[str, int] = {}
+        self._titles: dict[str, str] = {}
+        # Running jobs that carry a tracked job's title but are not it, seen by the last
+        # poll: a start whose answer was lost landed after all, later than the client
+        # looked for it, and was started again. The caller stops them.
+        self.duplicates: list[Job] = []
 
     def track(self, job: Job) -> None:
         if job.number is not None:
             self._numbers[job.id] = job.number
+        if job.title:
+            self._titles[job.id] = job.title
 
     def forget(self, job_id: str) -> None:
         self._numbers.pop(job_id, None)
+        self._titles.pop(job_id, None)
 
     def poll(self, job_ids: list[str]) -> dict[str, Job]:
         """Current state of the given jobs, read from the project's job list (newest first).
@@ -30,12 +38,16 @@ class JobPoller:
         known = [self._numbers[j] for j in wanted if j in self._numbers]
         oldest = min(known) if known else None
         found: dict[str, Job] = {}
+        titles = {self._titles[j] for j in wanted if j in self._titles}
+        duplicates: list[Job] = []
         page = 1
         while wanted - found.keys() and page <= MAX_PAGES:
             jobs, total = self.client.list_jobs(page_size=PAGE_SIZE, page_no=page)
             for job in jobs:
                 if job.id in wanted:
                     found[job.id] = job
+                elif job.title in titles and not job.finished:
+                    duplicates.append(job)
             numbers = [job.number for job in jobs if job.number is not None]
             exhausted = len(jobs) < PAGE_SIZE or page * PAGE_SIZE >= total
             passed = oldest is not None and numbers and min(numbers) <= oldest
@@ -44,4 +56,5 @@ class JobPoller:
             page += 1
         for job_id in wanted - found.keys():
             found[job_id] = self.client.get_job(job_id)
+        self.duplicates = duplicates
         return found

@@ -269,3 +269,20 @@ def test_client_error_names_the_call_not_the_key(faulty, project):
             client.list_jobs()
     assert "list jobs" in str(caught.value)
     assert faulty.api_key not in str(caught.value)
+
+
+def test_poller_reports_a_late_second_start_of_a_tracked_job(faulty, project):
+    from snakemake_executor_domino.polling import JobPoller
+
+    client = make_client(faulty, project)
+    title = f"twice {time.monotonic_ns()}"
+    first = client.start_job("sleep 30", title=title)
+    poller = JobPoller(client)
+    poller.track(first)
+    # the same start once more, as a lost start request that reached Domino late would
+    second = client.start_job("sleep 30", title=title)
+    states = poller.poll([first.id])
+    assert list(states) == [first.id]
+    assert [job.id for job in poller.duplicates] == [second.id]
+    for job in (first, second):
+        client.stop_job(job.id)

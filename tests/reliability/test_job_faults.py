@@ -91,3 +91,24 @@ def test_killed_and_stopped_jobs_are_reported_and_rerun(faulty: FaultyDomino, tm
     assert (tmp_path / "killed.txt").read_text() == "partial\ndone\n"
     assert (tmp_path / "stopped.txt").read_text() == "partial\ndone\n"
     assert len(client.list_jobs()[0]) == 5
+
+
+def test_embedded_domino_takes_faults_from_the_env_var(tmp_path: Path):
+    (tmp_path / "Snakefile").write_text(
+        'rule all:\n    input: expand("out/{i}.txt", i=range(3))\n'
+        'rule one:\n    output: "out/{i}.txt"\n    shell: "echo {wildcards.i} > {output}"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env.update(
+        SNAKEMAKE_DOMINO_LOCAL_FAULTS="rate=0.2,kinds=all,pick=cycle,delay=0.5",
+        SNAKEMAKE_DOMINO_POLL_INTERVAL="0.3",
+        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--executor", "domino", "--jobs", "3"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fault injection is ON in the embedded local Domino" in result.stderr
+    assert [(tmp_path / f"out/{i}.txt").read_text() for i in range(3)] == ["0\n", "1\n", "2\n"]
+    assert part_files(tmp_path) == []
