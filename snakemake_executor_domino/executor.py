@@ -207,6 +207,7 @@ class Executor(RemoteExecutor):
         title = self.journal.intent(key)
         if job_id is None and title is None:
             return None
+        job: Job | None
         try:
             if job_id is not None:
                 job = self.client.get_job(job_id)

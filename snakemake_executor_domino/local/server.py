@@ -106,9 +106,11 @@ class LocalDomino:
         app = create_app(self.backend)
         if self.fault_spec is not None:
             # outermost, so that it can drop connections itself
-            app = self.faults = FaultInjector(app, self.fault_spec, self.backend)
+            self.faults = FaultInjector(app, self.fault_spec, self.backend)
         self._server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+            uvicorn.Config(
+                self.faults or app, log_level="warning", lifespan="off", access_log=False
+            )
         )
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="local-domino-http",
