@@ -36,6 +36,10 @@ FAILED_STATES = frozenset({"Failed", "Error", "Stopped"})
 TERMINAL_STATES = FAILED_STATES | {SUCCEEDED}
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 CHUNK = 1024 * 1024
+# Downloads go socket -> SHA-1 -> file chunk by chunk; a chunk that stays in the CPU cache
+# for all three passes pulls back ~1.7x faster, with less than half the CPU, than 1 MiB ones
+# (benchmarks/README.md).
+DOWNLOAD_CHUNK = 128 * 1024
 # Calls that may be repeated blindly; a POST (job start, stop) is retried by its caller.
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 BACKOFF_FACTOR = 0.5
@@ -523,7 +527,7 @@ class DominoClient:
         try:
             with response, os.fdopen(fd, "wb") as out:
                 try:
-                    for chunk in response.iter_content(CHUNK):
+                    for chunk in response.iter_content(DOWNLOAD_CHUNK):
                         out.write(chunk)
                         digest.update(chunk)
                         written += len(chunk)
