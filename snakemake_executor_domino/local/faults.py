@@ -21,6 +21,11 @@ A fraction `rate` of API requests (not the web pages) is hit by one fault drawn 
 `when=before|after|any` (default any, a coin flip per fault). That second half is what
 proves a client never starts a job twice. Truncation is always after.
 
+`hot=REGEX` picks out requests ("METHOD /path", e.g. `hot=^POST /v4/jobs/start`) that are
+hit at `hot_rate` (default 1) by faults that come AFTER the server acted (500, 502, 503,
+drop, slow, truncate, in turn): with `hot_rate=1` every job start really starts the job and
+loses or delays its answer, so a client that starts jobs twice shows it every time.
+
 Other settings: `seed=N` (repeatable draws), `pick=random|cycle` (how a hit request's kind
 is chosen; `cycle` takes the kinds in turn, so every kind shows up once there have been as
 many faults as kinds), `delay=SECONDS` (slow answers; default 2),
@@ -59,6 +64,8 @@ STATUS_KINDS = ("500", "502", "503", "429")
 HTTP_KINDS = (*STATUS_KINDS, "drop", "slow", "truncate")
 JOB_KINDS = ("kill",)
 ALL_KINDS = HTTP_KINDS + JOB_KINDS
+# kinds that can strike after the server acted, leaving the client unsure what happened
+AFTER_KINDS = ("500", "502", "503", "drop", "slow", "truncate")
 PHASES = ("before", "after", "any")
 CONTROL_PREFIX = "/_faults"
 # the Domino API; the web pages (web/) are for people, not for the executor under test
@@ -88,10 +95,13 @@ class FaultSpec:
     paths: str | None = None
     limit: int | None = None
     pick: str = "random"
+    hot: str | None = None
+    hot_rate: float = 1.0
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.rate <= 1.0:
-            raise FaultSpecError(f"fault rate {self.rate} is not between 0 and 1")
+        for name in ("rate", "hot_rate"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise FaultSpecError(f"fault {name} {getattr(self, name)} is not between 0 and 1")
         unknown = [k for k in self.kinds if k not in ALL_KINDS]
         if unknown:
             raise FaultSpecError(
@@ -107,12 +117,15 @@ class FaultSpec:
             raise FaultSpecError("delay and kill_after must not be negative")
         if self.limit is not None and self.limit < 0:
             raise FaultSpecError("limit must not be negative")
-        if self.paths is not None:
+        for name in ("paths", "hot"):
+            pattern = getattr(self, name)
+            if pattern is None:
+                continue
             try:
-                re.compile(self.paths)
+                re.compile(pattern)
             except re.error as exc:
                 raise FaultSpecError(
-                    f"paths={self.paths!r} is not a regular expression: {exc}"
+                    f"{name}={pattern!r} is not a regular expression: {exc}"
                 ) from None
 
     @classmethod
@@ -144,6 +157,7 @@ class FaultSpec:
         converters: dict[str, Callable[[str], Any]] = {
             "rate": float, "seed": int, "when": str.lower, "delay": float,
             "kill_after": float, "paths": str, "limit": int, "pick": str.lower,
+            "hot": str, "hot_rate": float,
         }
         unknown = set(values) - set(converters)
         if unknown:
@@ -168,9 +182,11 @@ class FaultSpec:
         if self.pick != "random":
             parts.append(f"pick={self.pick}")
         parts += [f"delay={self.delay:g}", f"kill_after={self.kill_after:g}"]
-        for name in ("seed", "paths", "limit"):
+        for name in ("seed", "paths", "limit", "hot"):
             if getattr(self, name) is not None:
                 parts.append(f"{name}={getattr(self, name)}")
+        if self.hot is not None:
+            parts.append(f"hot_rate={self.hot_rate:g}")
         return ",".join(parts)
 
 
@@ -184,9 +200,10 @@ class Fault:
 class FaultStats:
     injected: Counter[str] = field(default_factory=Counter)
     killed: list[str] = field(default_factory=list)
+    hot: int = 0  # of the injected faults, how many struck `hot` requests
 
     def as_dict(self) -> dict[str, Any]:
-        return {"injected": dict(self.injected), "killed": list(self.killed)}
+        return {"injected": dict(self.injected), "killed": list(self.killed), "hot": self.hot}
 
 
 def as_spec(value: FaultSpec | str | None) -> FaultSpec | None:
@@ -214,20 +231,25 @@ class FaultInjector:
             self._rng = random.Random(spec.seed)
             self._left = spec.limit
             self._turn = 0
+            self._hot_turn = 0
             self._paths = re.compile(spec.paths) if spec.paths else None
+            self._hot = re.compile(spec.hot) if spec.hot else None
         return spec
 
     def _draw(self, method: str, path: str) -> Fault | None:
         with self._lock:
             spec = self.spec
             kinds = [k for k in spec.kinds if k in HTTP_KINDS]
-            if not (self.armed and kinds and spec.rate > 0 and self._left != 0):
+            if not (self.armed and kinds and self._left != 0):
                 return None
             if not path.startswith(API_PREFIXES):
                 return None
-            if self._paths is not None and not self._paths.search(f"{method} {path}"):
+            request = f"{method} {path}"
+            if self._paths is not None and not self._paths.search(request):
                 return None
-            if self._rng.random() >= spec.rate:
+            if self._hot is not None and self._hot.search(request):
+                return self._hot_fault(kinds)
+            if spec.rate <= 0 or self._rng.random() >= spec.rate:
                 return None
             if spec.pick == "cycle":
                 # kinds in turn; the phase flips each time round the list
@@ -243,10 +265,23 @@ class FaultInjector:
                 phase = "after"
             else:
                 phase = flip if spec.when == "any" else spec.when
-            if self._left is not None:
-                self._left -= 1
-            self.stats.injected[f"{kind}-{phase}"] += 1
-            return Fault(kind, phase)
+            return self._count(Fault(kind, phase))
+
+    def _hot_fault(self, kinds: list[str]) -> Fault | None:
+        """A fault after the server acted, for a `hot` request; holds _lock."""
+        after = [k for k in kinds if k in AFTER_KINDS]
+        if not after or self._rng.random() >= self.spec.hot_rate:
+            return None
+        kind = after[self._hot_turn % len(after)]
+        self._hot_turn += 1
+        self.stats.hot += 1
+        return self._count(Fault(kind, "after"))
+
+    def _count(self, fault: Fault) -> Fault:
+        if self._left is not None:
+            self._left -= 1
+        self.stats.injected[f"{fault.kind}-{fault.phase}"] += 1
+        return fault
 
     def _draw_kill(self) -> float | None:
         """Seconds of running after which a just-started job is killed, or None."""

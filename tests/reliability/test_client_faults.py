@@ -222,6 +222,9 @@ def test_parse_specs():
     assert spec.rate == 0.1 and spec.seed == 7
     assert spec.kinds == ("500", "502", "503", "429", "drop", "slow")
     assert FaultSpec.parse("off") is None and FaultSpec.parse("") is None
+    hot = FaultSpec.parse("rate=0,hot=^POST /v4/jobs/start$,hot_rate=0.5,pick=cycle")
+    assert hot is not None and hot.hot == "^POST /v4/jobs/start$" and hot.hot_rate == 0.5
+    assert FaultSpec.parse(hot.describe()) == hot  # the banner's text is a valid spec
     assert FaultSpec.parse("rate=0.5,kinds=all").kinds == (
         "500", "502", "503", "429", "drop", "slow", "truncate"
     )
@@ -232,6 +235,7 @@ def test_parse_specs():
         ("0.1", "KEY=VALUE"),
         ("rate=x", "rate=x"),
         ("rate=0.1,when=during", "when=during"),
+        ("hot=(", "not a regular expression"),
     ]:
         with pytest.raises(FaultSpecError, match=words):
             FaultSpec.parse(bad)

@@ -101,7 +101,10 @@ def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_p
     client = faulty.client(project)
     workdir = copy_pipeline(tmp_path / "faults")
     before = faulty.injected()
-    spec = f"rate=0.1,kinds={ALL_KINDS},pick=cycle,delay=1,seed=7"
+    hot_before = faulty.server.faults.state()["hot"]
+    # 10% of all requests, every kind in turn; and every job start really starts its job
+    # but then loses (or delays) its answer: each must be found again, never started twice
+    spec = f"rate=0.1,kinds={ALL_KINDS},pick=cycle,delay=1,seed=7,hot=^POST /v4/jobs/start$"
     with faulty.faults(spec):
         result = run(
             workdir,
@@ -112,6 +115,8 @@ def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_p
             "--verbose",
         )
     injected = faulty.injected() - before
+    hot = faulty.server.faults.state()["hot"] - hot_before
+    print(f"faults injected: {sum(injected.values())} ({hot} on job starts) {dict(injected)}")
 
     # the faults happened, every kind of them, before and after the server acted
     kinds = {name.split("-")[0] for name in injected}
@@ -121,6 +126,7 @@ def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_p
     assert outputs(workdir) == baseline
     starts = starts_per_job(client)
     assert len(starts) == 9 and set(starts.values()) == {1}, starts
+    assert hot == 9  # each start was hit once, after it had started its job
     assert all(job.status == "Succeeded" for job in client.list_jobs(page_size=100)[0])
     # no temp file where an output belongs, and the key nowhere
     assert part_files(workdir) == []
