@@ -1,0 +1,1 @@
+"""Benchmarks of the Domino executor: `python benchmarks/run.py` (or `make bench`)."""

@@ -1,0 +1,129 @@
+"""The benchmark run: parse options, run the suites, print the tables, save the numbers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import (
+    report,
+    suite_overhead,
+    suite_pipeline,
+    suite_polling,
+    suite_transfer,
+    suite_uploads,
+)
+from benchmarks.common import Context
+
+SUITES = ("overhead", "polling", "transfer", "uploads", "pipeline")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Benchmarks of the Domino executor.")
+    p.add_argument("--quick", action="store_true",
+                   help="smallest sizes (N=3, 1 MiB): proves the harness runs, in about a minute")
+    p.add_argument("--sizes", type=_ints, default=None,
+                   help="N for the wide workflow (default 10,100,500; quick: 3)")
+    p.add_argument("--active", type=_ints, default=None,
+                   help="active jobs for the polling test (default 1,10,100,500; quick: 1,3)")
+    p.add_argument("--transfer-mib", type=_ints, default=None,
+                   help="file sizes in MiB to pull back (default 100,1024; quick: 1)")
+    p.add_argument("--only", type=lambda s: s.split(","), default=list(SUITES),
+                   help=f"comma-separated suites to run (default all: {','.join(SUITES)})")
+    p.add_argument("--small-cap", type=int, default=8,
+                   help="how many jobs the benchmark Domino runs at once on its default tier")
+    p.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    p.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    args = p.parse_args(argv)
+    unknown = set(args.only) - set(SUITES)
+    if unknown:
+        p.error(f"unknown suite(s) {sorted(unknown)}; choose from {', '.join(SUITES)}")
+    q = args.quick
+    args.sizes = args.sizes or ([3] if q else [10, 100, 500])
+    args.active = args.active or ([1, 3] if q else [1, 10, 100, 500])
+    args.transfer_mib = args.transfer_mib or ([1] if q else [100, 1024])
+    return args
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x]
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "unknown",
+    )
+    mem_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {"nproc": os.cpu_count(), "memory_gib": round(mem_kib / 1024**2, 1), "cpu": cpu,
+            "python": platform.python_version(), "kernel": platform.release()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    root = Path(tempfile.mkdtemp(prefix="domino-bench-"))
+    ctx = Context(root=root, quick=args.quick, small_cap=args.small_cap)
+    started = time.monotonic()
+    results: dict[str, Any] = {"machine": machine(), "args": {
+        "sizes": args.sizes, "active": args.active, "transfer_mib": args.transfer_mib,
+        "small_cap": args.small_cap}}
+    print(f"benchmarking in {root} on {results['machine']}", flush=True)
+    try:
+        sections = _run_suites(ctx, args, results)
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    results["seconds"] = time.monotonic() - started
+    m = results["machine"]
+    print(f"\n## Results ({m['nproc']} CPUs, {m['memory_gib']} GiB, {m['cpu']}; "
+          f"Python {m['python']}; took {results['seconds'] / 60:.1f} min)\n")
+    for title, text in sections:
+        print(f"### {title}\n\n{text}\n")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any]) -> list[Any]:
+    sections = []
+    if "overhead" in args.only:
+        print("orchestration overhead and API economy (wide workflow) ...", flush=True)
+        results["overhead"] = suite_overhead.run(ctx, args.sizes)
+        sections.append(("Orchestration overhead: N trivial jobs, Domino executor vs. local "
+                         "executor", report.overhead(results["overhead"])))
+        sections.append(("API economy: requests per job (wide workflow, server-side counts)",
+                         report.api_per_job(results["overhead"])))
+    if "polling" in args.only:
+        print("polling cost vs. active jobs ...", flush=True)
+        results["polling"] = suite_polling.run(ctx, args.active)
+        sections.append(("API economy: one polling cycle vs. active jobs",
+                         report.polling(results["polling"])))
+    if "transfer" in args.only:
+        print("pulling large outputs back vs. curl ...", flush=True)
+        results["transfer"] = suite_transfer.run(
+            ctx, args.transfer_mib, repetitions=2 if args.quick else 3
+        )
+        sections.append(("Transfer: pulling an output back, plugin vs. curl",
+                         report.transfer(results["transfer"])))
+    if "uploads" in args.only:
+        print("upload economy ...", flush=True)
+        results["uploads"] = suite_uploads.run(
+            ctx, 64 * 1024 if args.quick else 2 * 1024 * 1024
+        )
+        sections.append(("Upload economy", report.uploads(results["uploads"])))
+    if "pipeline" in args.only:
+        print("example pipeline end to end ...", flush=True)
+        results["pipeline"] = suite_pipeline.run(ctx)
+        sections.append(("The example pipeline end to end", report.pipeline(results["pipeline"])))
+    return sections

@@ -1,0 +1,54 @@
+"""The benchmark's local Domino, in a process of its own so its CPU is not the executor's.
+
+    python -m benchmarks.serve --root DIR --tiers FILE --ready FILE --project OWNER/NAME
+
+The API key comes from $SNAKEMAKE_DOMINO_LOCAL_API_KEY (never the command line). Requests
+are counted by caller and call (counting.py). Once the server answers, its URL is written to
+the --ready file; SIGTERM or SIGINT stops it (running jobs end as Stopped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from pathlib import Path
+
+from benchmarks.counting import CountingMiddleware
+from snakemake_executor_domino.local import server as local_server
+
+API_KEY_ENV = "SNAKEMAKE_DOMINO_LOCAL_API_KEY"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--tiers", type=Path, required=True)
+    parser.add_argument("--ready", type=Path, required=True)
+    parser.add_argument("--project", action="append", default=[])
+    args = parser.parse_args()
+    api_key = os.environ[API_KEY_ENV]
+
+    plain_create_app = local_server.create_app
+    # the server builds its app inside start(); wrap it there, nothing else changes
+    local_server.create_app = lambda backend: CountingMiddleware(  # type: ignore[assignment]
+        plain_create_app(backend), api_key
+    )
+    domino = local_server.LocalDomino(
+        args.root, api_key=api_key, projects=args.project, tiers_file=args.tiers
+    ).start()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    tmp = args.ready.with_suffix(".tmp")
+    tmp.write_text(domino.url)
+    tmp.replace(args.ready)
+    try:
+        stop.wait()
+    finally:
+        domino.stop()
+
+
+if __name__ == "__main__":
+    main()
