@@ -8,6 +8,7 @@ carry the HTTP status and Domino's own message but never a credential.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -228,6 +229,15 @@ class DominoClient:
             self._base = (proxy if "://" in proxy else f"http://{proxy}").rstrip("/")
         self.session = _session(verify, retry_budget)
         self._probe_session = _session(verify, min(retry_budget, PROBE_BUDGET))
+
+    def with_retry_budget(self, seconds: float) -> DominoClient:
+        """This client with a smaller retry budget, for calls that must end soon (stopping
+        jobs on Ctrl-C while Domino may be unreachable)."""
+        other = copy.copy(self)
+        other.retry_budget = seconds
+        other.session = _session(self.session.verify, seconds)
+        other._probe_session = _session(self.session.verify, min(seconds, PROBE_BUDGET))
+        return other
 
     # ---------------------------------------------------------------- transport
     def _url(self, path: str) -> str:

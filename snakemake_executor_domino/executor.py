@@ -21,7 +21,13 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.client import DominoError, DominoNotFound, Job, is_transient
+from snakemake_executor_domino.client import (
+    DominoClient,
+    DominoError,
+    DominoNotFound,
+    Job,
+    is_transient,
+)
 from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.jobs import (
     describe_job,
@@ -39,6 +45,11 @@ from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferErr
 
 LOCAL_POLL_SECONDS = 1.0
 REMOTE_POLL_SECONDS = 5.0
+# Ctrl-C / SIGTERM: seconds all stop requests together may take, and each call's retry
+# budget meanwhile (the full budget would keep an interrupted run waiting for minutes when
+# Domino is unreachable).
+CANCEL_SECONDS = 60
+CANCEL_RETRY_BUDGET = 10.0
 # Polling cycles in which pulling back a succeeded job's outputs may fail transiently
 # (each after the client's own retries) before the job is reported failed.
 MAX_PULL_CYCLES = 5
@@ -347,7 +358,8 @@ class Executor(RemoteExecutor):
     def cancel_jobs(self, active_jobs: list[SubmittedJobInfo]) -> None:
         ids = list(dict.fromkeys([*self.submitted, *(i.external_jobid for i in active_jobs)]))
         stopped, failed = [], []
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + CANCEL_SECONDS
+        client = self.client.with_retry_budget(CANCEL_RETRY_BUDGET)
         for job_id in ids:
             if job_id is None:
                 continue
@@ -357,15 +369,15 @@ class Executor(RemoteExecutor):
                 failed.append(f"{label} (no time left)")
                 continue
             try:
-                self.client.stop_job(job_id, commit_results=False)
+                client.stop_job(job_id, commit_results=False)
                 stopped.append(label)
                 if info is not None:
                     self.journal.settled(info.aux.get("key"))
             except DominoError as exc:
                 failed.append(f"{label} ({exc})")
-        for job in self._unrecorded_jobs(set(ids)):
+        for job in self._unrecorded_jobs(client, set(ids)):
             try:
-                self.client.stop_job(job.id, commit_results=False)
+                client.stop_job(job.id, commit_results=False)
                 stopped.append(f"{job.title} (started as the run was interrupted)")
             except DominoError as exc:
                 failed.append(f"{job.title} ({exc})")
@@ -380,11 +392,11 @@ class Executor(RemoteExecutor):
             )
         self.submitted.clear()
 
-    def _unrecorded_jobs(self, known: set[str | None]) -> list[Job]:
+    def _unrecorded_jobs(self, client: DominoClient, known: set[str | None]) -> list[Job]:
         """Jobs of this run that are still going but that no submission recorded: a start
         interrupted after it reached Domino. Found by the run's mark in their titles."""
         try:
-            jobs, _ = self.client.list_jobs(page_size=100)
+            jobs, _ = client.list_jobs(page_size=100)
         except DominoError as exc:
             self.logger.warning(f"Domino executor: could not list jobs to stop: {exc}")
             return []

@@ -290,3 +290,15 @@ def test_poller_reports_a_late_second_start_of_a_tracked_job(faulty, project):
     assert [job.id for job in poller.duplicates] == [second.id]
     for job in (first, second):
         client.stop_job(job.id)
+
+
+def test_interrupt_uses_a_smaller_retry_budget(faulty, project):
+    client = make_client(faulty, project)
+    client.project  # noqa: B018
+    quick = client.with_retry_budget(1.0)  # what cancel_jobs stops jobs with
+    assert client.retry_budget == 20.0 and quick.project_id == client.project_id
+    started = time.monotonic()
+    with faulty.faults("rate=1,kinds=502"):
+        with pytest.raises(DominoTransientError):
+            quick.stop_job("no-such-job")
+    assert time.monotonic() - started < 5
