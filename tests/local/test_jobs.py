@@ -195,8 +195,13 @@ def test_stop_kills_the_whole_process_tree(api: Api, scratch: Path) -> None:
         time.sleep(0.05)
     api.post("/v4/jobs/stop", json={"jobId": job["id"], "commitResults": False})
     api.wait(job["id"], timeout=10)
-    for pid in map(int, pids.read_text().split()):
-        assert not _alive(pid), pid
+    # a killed process needs a moment on a loaded machine before it is gone
+    deadline = time.monotonic() + 5
+    survivors = [int(pid) for pid in pids.read_text().split()]
+    while survivors and time.monotonic() < deadline:
+        time.sleep(0.05)
+        survivors = [pid for pid in survivors if _alive(pid)]
+    assert survivors == []
 
 
 def test_stop_queued_and_completed_jobs(api: Api, scratch: Path) -> None:

@@ -117,7 +117,10 @@ def test_file_browser_navigates_and_downloads(pipeline, page, domino):
     page.goto(f"{domino.url}/u/{project}/browse?commitId={score.output_commit_id}")
     page.click("text=results/")
     page.click("text=roc_curves.png")
-    assert page.locator("img.preview").evaluate("img => img.naturalWidth") == 600
+    picture = page.locator("img.preview")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=picture.element_handle(), timeout=10 * SECONDS)
+    assert picture.evaluate("img => img.naturalWidth") == 600
     with page.expect_download() as download:
         page.click("text=download")
     assert download.value.suggested_filename == "roc_curves.png"
