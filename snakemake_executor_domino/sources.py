@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 DOMINOIGNORE = ".dominoignore"
-# Snakemake's bookkeeping inside a job must never land in the project's output commit.
-REQUIRED_IGNORES = (".snakemake/",)
+# Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must
+# never land in the project's output commit. Its metadata records may: they are what lets a
+# scheduled run, which starts from the project's files, notice changed params or code.
+REQUIRED_IGNORES = (".snakemake/*", "!.snakemake/metadata/")
+# What earlier versions wrote; it hides the metadata too, so it is replaced.
+LEGACY_IGNORES = (".snakemake/",)
 
 
 def workflow_sources(workflow, workdir: Path) -> list[str]:
@@ -37,10 +41,11 @@ def _is_cache(path: Path) -> bool:
 def ensure_dominoignore(workdir: Path) -> bool:
     """Add Snakemake's bookkeeping to the project's .dominoignore; True if it changed."""
     path = workdir / DOMINOIGNORE
-    lines = path.read_text().splitlines() if path.exists() else []
+    original = path.read_text().splitlines() if path.exists() else []
+    lines = [line for line in original if line not in LEGACY_IGNORES]
     missing = [entry for entry in REQUIRED_IGNORES if entry not in lines]
-    if not missing:
+    if not missing and lines == original:
         return False
-    header = [] if lines else ["# Files Domino keeps out of job output commits."]
+    header = [] if original else ["# Files Domino keeps out of job output commits."]
     path.write_text("\n".join([*lines, *header, *missing]) + "\n")
     return True

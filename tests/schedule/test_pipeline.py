@@ -97,7 +97,11 @@ def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch)
         report = tmp_path / "score_report.txt"
         client.download_file(first.output_commit_id or "", "score_report.txt", report)
         assert "<- best" in report.read_text()
-        assert not [p for p in output if p.startswith(".snakemake/")]
+        # Snakemake's bookkeeping stays out; only its metadata records come along
+        assert not [
+            p for p in output
+            if p.startswith(".snakemake/") and not p.startswith(".snakemake/metadata/")
+        ]
         # each output is newer than its inputs, which is what the next fire relies on
         def stamp(path: str) -> int:
             return output[path].last_modified or 0
@@ -112,3 +116,14 @@ def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch)
         assert len(again) == len(jobs) + 1  # the scheduled job itself, no rule job
         runs = client.scheduled_job_runs(schedule.id)
         assert [r.job_id for r in runs or []] == [second.id, first.id]
+
+        # one model's hyperparameters change in the project: Snakemake's metadata records,
+        # kept in the project, let the next fire rerun that fit and what depends on it
+        config = tmp_path / "pipeline" / "config" / "config.yaml"
+        config.write_text(config.read_text().replace("n_estimators: 200", "n_estimators: 50"))
+        client.upload_file("config/config.yaml", config)
+        third = fire_and_wait(client, schedule.id)
+        assert third.status == "Succeeded", client.job_log(third.id)[-3000:]
+        latest, _ = client.list_jobs(page_size=100)
+        rerun = latest[: len(latest) - len(again) - 1]
+        assert sorted(rule_jobs(rerun)) == ["combine", "fit model=forest", "predict", "score"]
