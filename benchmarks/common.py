@@ -24,6 +24,7 @@ class Context:
     root: Path
     quick: bool
     small_cap: int
+    poll_seconds: float = POLL_SECONDS
     results: dict[str, Any] = field(default_factory=dict)
 
     def dir(self, name: str) -> Path:

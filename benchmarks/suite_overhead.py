@@ -17,7 +17,6 @@ from typing import Any
 from benchmarks.common import (
     DOMINO_JOBS,
     LOCAL_CORES,
-    POLL_SECONDS,
     SNAKEMAKE,
     Context,
     write_wide_workflow,
@@ -47,7 +46,7 @@ def run(ctx: Context, sizes: list[int]) -> dict[str, Any]:
             server_cpu = server.cpu_seconds()
             domino = run_measured(
                 [*PROBE, str(probe), "--executor", "domino", "--jobs", str(min(n, DOMINO_JOBS))],
-                cwd=domino_dir, env=server.snakemake_env(project, POLL_SECONDS),
+                cwd=domino_dir, env=server.snakemake_env(project, ctx.poll_seconds),
                 log=domino_dir / "snakemake.log", timeout=1200,
             ).check(f"Domino run N={n}")
             server_cpu = server.cpu_seconds() - server_cpu

@@ -18,7 +18,6 @@ from typing import Any
 
 from benchmarks.common import (
     LOCAL_CORES,
-    POLL_SECONDS,
     SNAKEMAKE,
     Context,
     clear_timings,
@@ -47,7 +46,7 @@ def run(ctx: Context) -> dict[str, Any]:
         print("  example pipeline: Domino executor ...", flush=True)
         domino = run_measured(
             [*SNAKEMAKE, "--executor", "domino", "-j", "3", TARGET],
-            cwd=domino_dir, env=server.snakemake_env(project, POLL_SECONDS),
+            cwd=domino_dir, env=server.snakemake_env(project, ctx.poll_seconds),
             log=domino_dir / "snakemake.log", timeout=900,
         ).check("Domino pipeline run")
         jobs, _ = server.client(project).list_jobs(page_size=1000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from benchmarks.common import POLL_SECONDS, SNAKEMAKE, Context
+from benchmarks.common import SNAKEMAKE, Context
 from benchmarks.procs import run_measured
 
 FILES = 4
@@ -40,7 +40,7 @@ def run(ctx: Context, file_bytes: int) -> dict[str, Any]:
             server.reset()
             run_measured(
                 [*SNAKEMAKE, "--executor", "domino", "--jobs", str(FILES), *extra],
-                cwd=work, env=server.snakemake_env(project, POLL_SECONDS),
+                cwd=work, env=server.snakemake_env(project, ctx.poll_seconds),
                 log=work / f"snakemake-{index}.log", timeout=600,
             ).check(f"upload run '{label}'")
             counts = server.counts()
