@@ -25,6 +25,8 @@ class Context:
     quick: bool
     small_cap: int
     poll_seconds: float = POLL_SECONDS
+    # extra Snakemake options for both runs of the wide workflow (e.g. --scheduler greedy)
+    wide_args: list[str] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
 
     def dir(self, name: str) -> Path:

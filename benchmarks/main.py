@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help=f"comma-separated suites to run (default all: {','.join(SUITES)})")
     p.add_argument("--small-cap", type=int, default=8,
                    help="how many jobs the benchmark Domino runs at once on its default tier")
+    p.add_argument("--scheduler", choices=["ilp", "greedy"], default=None,
+                   help="Snakemake's job selector for the wide workflow runs (default: "
+                   "Snakemake's own default, ilp)")
     p.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     p.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = p.parse_args(argv)
@@ -75,11 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="domino-bench-"))
     # quick mode polls faster: its numbers only show that the harness runs
     ctx = Context(root=root, quick=args.quick, small_cap=args.small_cap,
-                  poll_seconds=0.5 if args.quick else POLL_SECONDS)
+                  poll_seconds=0.5 if args.quick else POLL_SECONDS,
+                  wide_args=["--scheduler", args.scheduler] if args.scheduler else [])
     started = time.monotonic()
     results: dict[str, Any] = {"machine": machine(), "args": {
         "sizes": args.sizes, "active": args.active, "transfer_mib": args.transfer_mib,
-        "small_cap": args.small_cap, "poll_seconds": ctx.poll_seconds}}
+        "small_cap": args.small_cap, "poll_seconds": ctx.poll_seconds,
+        "scheduler": args.scheduler}}
     print(f"benchmarking in {root} on {results['machine']}", flush=True)
     try:
         sections = _run_suites(ctx, args, results)
@@ -114,7 +119,7 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
     if "transfer" in args.only:
         print("pulling large outputs back vs. curl ...", flush=True)
         results["transfer"] = suite_transfer.run(
-            ctx, args.transfer_mib, repetitions=2 if args.quick else 3
+            ctx, args.transfer_mib, repetitions=2 if args.quick else 5
         )
         sections.append(("Transfer: pulling an output back, plugin vs. curl",
                          report.transfer(results["transfer"])))

@@ -120,18 +120,20 @@ def transfer(results: dict[str, Any]) -> str:
     rows = []
     for r in sorted(results.values(), key=lambda r: r["mib"]):
         size = f"{r['mib'] / 1024:g} GiB" if r["mib"] >= 1024 else f"{r['mib']} MiB"
+        has_curl = "curl_mib_s" in r
         rows.append([
             size,
-            f"{r['curl_mib_s']:.0f}" if "curl_mib_s" in r else "no curl",
-            f"{r['plugin_mib_s']:.0f}",
-            f"{r['ratio']:.2f}" if "ratio" in r else "n/a",
+            f"{r['curl_mib_s']:.0f} ({r['curl_best_mib_s']:.0f})" if has_curl else "no curl",
+            f"{r['plugin_mib_s']:.0f} ({r['plugin_best_mib_s']:.0f})",
+            f"{r['ratio']:.2f} ({r['best_ratio']:.2f})" if has_curl else "n/a",
             f"{r['plugin_hwm_before_mib']:.0f} -> {r['plugin_hwm_mib']:.0f}",
         ])
+    runs = len(next(iter(results.values()))["plugin_runs_s"]) if results else 0
     return table(
         ["file", "curl MiB/s", "plugin MiB/s", "plugin/curl (target >= 0.8)",
-         "pulling process peak RSS MiB (before -> after the pull; target < 150)"],
+         "pulling process peak RSS MiB, before -> after the pull (target < 150)"],
         rows,
-    )
+    ) + f"\n\nMedian (best) of {runs} alternating runs each."
 
 
 def uploads(results: dict[str, Any]) -> str:

@@ -35,7 +35,7 @@ def run(ctx: Context, sizes: list[int]) -> dict[str, Any]:
             print(f"  wide workflow, N={n}: local executor ...", flush=True)
             local_dir = write_wide_workflow(ctx.dir(f"wide-{n}-local"), n)
             local = run_measured(
-                [*SNAKEMAKE, "--cores", str(LOCAL_CORES)],
+                [*SNAKEMAKE, "--cores", str(LOCAL_CORES), *ctx.wide_args],
                 cwd=local_dir, env=ctx.local_env(), log=local_dir / "snakemake.log",
                 timeout=600,
             ).check(f"local run N={n}")
@@ -45,7 +45,8 @@ def run(ctx: Context, sizes: list[int]) -> dict[str, Any]:
             server.reset()
             server_cpu = server.cpu_seconds()
             domino = run_measured(
-                [*PROBE, str(probe), "--executor", "domino", "--jobs", str(min(n, DOMINO_JOBS))],
+                [*PROBE, str(probe), "--executor", "domino", "--jobs", str(min(n, DOMINO_JOBS)),
+                 *ctx.wide_args],
                 cwd=domino_dir, env=server.snakemake_env(project, ctx.poll_seconds),
                 log=domino_dir / "snakemake.log", timeout=1200,
             ).check(f"Domino run N={n}")
