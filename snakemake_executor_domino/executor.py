@@ -101,6 +101,7 @@ class Executor(RemoteExecutor):
         # because Snakemake's own active list misses jobs that are being checked.
         self.submitted: dict[str, SubmittedJobInfo] = {}
         self._pull_failures: dict[str, int] = {}
+        self._pulled_keys: list[str | None] = []
         self.next_seconds_between_status_checks = settings.poll_interval or (
             LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
         )
@@ -241,8 +242,11 @@ class Executor(RemoteExecutor):
     async def check_active_jobs(
         self, active_jobs: list[SubmittedJobInfo]
     ) -> AsyncGenerator[SubmittedJobInfo, None]:
+        # Snakemake polls from before __post_init__ has run: nothing here may assume it
+        # has until there are jobs (and an exception here would end polling for good)
         if not active_jobs:
             return
+        self._settle_pulled()  # reported a cycle ago: Snakemake has recorded them by now
         try:
             async with self.status_rate_limiter:
                 states = self.poller.poll([info.external_jobid for info in active_jobs])
@@ -276,8 +280,8 @@ class Executor(RemoteExecutor):
                 return
             _, missing = self.transfer.pull(commit, outputs)
             self.transfer.pull(commit, logs)
-            self._forget(info)
             if missing:
+                self._forget(info)
                 self.report_job_error(
                     info,
                     msg=f"{what}: Domino job {url} succeeded, but its output commit holds no "
@@ -285,6 +289,11 @@ class Executor(RemoteExecutor):
                     "that the project's .dominoignore does not exclude them.",
                 )
                 return
+            # Settled a polling cycle later (or at shutdown): until Snakemake has recorded
+            # the outputs as complete, a crash makes the rerun redo this job, which should
+            # then reattach and pull them again, not run the job again.
+            self._forget(info, settle=False)
+            self._pulled_keys.append((info.aux or {}).get("key"))
             self.report_job_success(info)
             return
         log_text = self._fetch_log(job)
@@ -301,6 +310,14 @@ class Executor(RemoteExecutor):
             f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
             aux_logs=[str(log_file)],
         )
+
+    def _settle_pulled(self) -> None:
+        pulled, self._pulled_keys = self._pulled_keys, []
+        try:
+            for key in pulled:
+                self.journal.settled(key)
+        except OSError as exc:  # a full disk must not end polling; a rerun just reattaches
+            self.logger.warning(f"Domino executor: could not write the job journal: {exc}")
 
     def _stop_duplicate(self, job: Job) -> None:
         """A second Domino job for one Snakemake job (a lost start answer, then a start
@@ -407,6 +424,7 @@ class Executor(RemoteExecutor):
         embedded = self.connection.embedded
         try:
             super().shutdown()
+            self._settle_pulled()
         finally:
             self.connection.close()
         if embedded is not None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -128,8 +129,9 @@ def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_p
     assert len(starts) == 9 and set(starts.values()) == {1}, starts
     assert hot == 9  # each start was hit once, after it had started its job
     assert all(job.status == "Succeeded" for job in client.list_jobs(page_size=100)[0])
-    # no temp file where an output belongs, and the key nowhere
+    # no temp file where an output belongs, nothing left open, and the key nowhere
     assert part_files(workdir) == []
+    assert open_journal_entries(workdir, client) == []
     assert_secret_absent(
         faulty.api_key,
         result.stdout,
@@ -137,6 +139,14 @@ def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_p
         *(job.command + job.title for job in client.list_jobs(page_size=100)[0]),
         paths=(workdir, *server_artefacts(faulty)),
     )
+
+
+def open_journal_entries(workdir: Path, client) -> list[str]:
+    """Journal lines still open (submitted, never settled) once a run is over."""
+    from snakemake_executor_domino.journal import Journal
+
+    journal = Journal(workdir, client.project_id)  # compacts: only open entries remain
+    return journal.path.read_text().splitlines()
 
 
 def server_artefacts(faulty: FaultyDomino) -> list[Path]:
@@ -177,6 +187,11 @@ def test_sigkill_mid_pipeline_then_rerun_reattaches(baseline, tmp_path):
             assert starts[job.title.split(" [run ")[0]] == 1, (job.title, starts)
         assert len(starts) == 9 and set(starts.values()) == {1}, starts
         assert log.count("reattached to Domino job") >= len(unfinished), log
+        # what the journal still holds (a job whose success the killed run reported in its
+        # last moments) is finished on Domino: nothing is left running unknown
+        for line in open_journal_entries(workdir, client):
+            if '"submitted"' in line:
+                assert client.get_job(json.loads(line)["job"]).finished, line
     assert outputs(workdir) == baseline
     assert part_files(workdir) == []
 

@@ -19,7 +19,8 @@ def test_dominoignore_gains_snakemake_dir_once(tmp_path):
     (tmp_path / ".dominoignore").write_text("*.tmp\n")
     assert ensure_dominoignore(tmp_path) is True
     assert ensure_dominoignore(tmp_path) is False
-    assert (tmp_path / ".dominoignore").read_text() == "*.tmp\n.snakemake/*\n!.snakemake/metadata/\n"
+    expected = "*.tmp\n.snakemake/*\n!.snakemake/metadata/\n"
+    assert (tmp_path / ".dominoignore").read_text() == expected
 
 
 def test_dominoignore_legacy_line_is_replaced(tmp_path):
