@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 dag: $(STAMP)
-	$(BIN)/snakemake --dag score_report.txt | dot -Tsvg > dag.svg
+	$(BIN)/snakemake --dag dot score_report.txt | dot -Tsvg > dag.svg
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -71,6 +71,13 @@ def test_workflow_runs_and_is_reproducible(repo: Path, config: dict, tmp_path: P
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
+def make_dag_command() -> list[str]:
+    """The snakemake arguments of the Makefile's dag target."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    line = next(x for x in makefile.splitlines() if "snakemake --dag" in x)
+    return line.split("snakemake", 1)[1].split("|")[0].split()
+
+
 @pytest.mark.slow
 def test_dry_run_dag_lists_every_rule(repo: Path, config: dict, tmp_path: Path) -> None:
     workdir = copy_project(repo, tmp_path / "dag")
@@ -79,9 +86,10 @@ def test_dry_run_dag_lists_every_rule(repo: Path, config: dict, tmp_path: Path) 
         assert f'label = "{rule}' in dag, rule
     for model in config["models"]:
         assert f"model: {model}" in dag
-    # `--dag` alone runs nothing either, and prints only the graph on stdout (with `-n`,
-    # Snakemake 9 also prints "Building DAG of jobs..." there, which dot rejects)
-    graph = snakemake(workdir, "--dag").stdout
+    # `make dag`'s command runs nothing either, and prints only the graph on stdout (with
+    # `-n`, Snakemake 9 also prints "Building DAG of jobs..." there, which dot rejects).
+    # --dag takes an optional format, so a target right after it must follow the format.
+    graph = snakemake(workdir, *make_dag_command()).stdout
     assert graph.startswith("digraph") and graph.rstrip().endswith("}")
     assert not (workdir / "results").exists() and not (workdir / "models").exists()
     if shutil.which("dot"):
