@@ -45,13 +45,14 @@ def domino(tmp_path_factory) -> Iterator[DominoServer]:
         server.stop()
 
 
-def snakemake_env(domino: DominoServer, project: str) -> dict[str, str]:
+def snakemake_env(domino: DominoServer, project: str, poll: float = 0.5) -> dict[str, str]:
+    """This environment, less any Domino setting of the caller's, pointed at `domino`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
     env.update(
         SNAKEMAKE_DOMINO_URL=domino.url,
         SNAKEMAKE_DOMINO_PROJECT=project,
         SNAKEMAKE_DOMINO_API_KEY=domino.api_key,
-        SNAKEMAKE_DOMINO_POLL_INTERVAL="0.5",
+        SNAKEMAKE_DOMINO_POLL_INTERVAL=str(poll),
         PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
     )
     return env

@@ -4,7 +4,6 @@ changed (no Domino job started, nothing uploaded, no output written)."""
 from __future__ import annotations
 
 import http.server
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import snakemake_env
 from tests.reliability.conftest import FaultyDomino, part_files
 
 pytestmark = pytest.mark.slow
@@ -44,14 +44,7 @@ def closed_port() -> int:
 
 
 def run(workdir: Path, faulty: FaultyDomino, project: str, *args: str, **env_changes: str):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
-    env.update(
-        SNAKEMAKE_DOMINO_URL=faulty.url,
-        SNAKEMAKE_DOMINO_PROJECT=project,
-        SNAKEMAKE_DOMINO_API_KEY=faulty.api_key,
-        SNAKEMAKE_DOMINO_POLL_INTERVAL="0.3",
-        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
-    )
+    env = snakemake_env(faulty, project, poll=0.3)
     env.update(env_changes)
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--executor", "domino", "--jobs", "1", *args],

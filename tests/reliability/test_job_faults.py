@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import snakemake_env
 from tests.reliability.conftest import FaultyDomino, part_files
 
 pytestmark = pytest.mark.slow
@@ -32,14 +33,7 @@ def test_killed_and_stopped_jobs_are_reported_and_rerun(faulty: FaultyDomino, tm
     project = faulty.new_project("job-faults")
     client = faulty.client(project)
     (tmp_path / "Snakefile").write_text(SNAKEFILE)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
-    env.update(
-        SNAKEMAKE_DOMINO_URL=faulty.url,
-        SNAKEMAKE_DOMINO_PROJECT=project,
-        SNAKEMAKE_DOMINO_API_KEY=faulty.api_key,
-        SNAKEMAKE_DOMINO_POLL_INTERVAL="0.3",
-        PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
-    )
+    env = snakemake_env(faulty, project, poll=0.3)
     cmd = [sys.executable, "-m", "snakemake", "--executor", "domino", "--jobs", "3",
            "--keep-going"]
     proc = subprocess.Popen(
