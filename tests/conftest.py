@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,6 +44,13 @@ def domino(tmp_path_factory) -> Iterator[DominoServer]:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key)
     finally:
         server.stop()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def snakemake_env(domino: DominoServer, project: str, poll: float = 0.5) -> dict[str, str]:

@@ -4,7 +4,6 @@ changed (no Domino job started, nothing uploaded, no output written)."""
 from __future__ import annotations
 
 import http.server
-import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import snakemake_env
+from tests.conftest import closed_port, snakemake_env
 from tests.reliability.conftest import FaultyDomino, part_files
 
 pytestmark = pytest.mark.slow
@@ -35,12 +34,6 @@ def not_domino() -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(workdir: Path, faulty: FaultyDomino, project: str, *args: str, **env_changes: str):

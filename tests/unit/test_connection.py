@@ -6,7 +6,6 @@ environment variables (set inside every Domino run), then the embedded local Dom
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from snakemake_executor_domino.connection import (
     parse_project,
     resolve_credentials,
 )
-from tests.conftest import DominoServer
+from tests.conftest import DominoServer, closed_port
 
 SECRET = "s3cr3t-key-never-shown"
 DOMINO_VARS = (
@@ -39,9 +38,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def closed_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+    return f"http://127.0.0.1:{closed_port()}"
 
 
 def test_inside_a_domino_run_everything_comes_from_dominos_variables(
