@@ -1,6 +1,6 @@
 """Where the executor finds Domino and who it says it is, checked against a real local Domino.
 
-Precedence (README, "Using it with your Domino"): explicit settings, then Domino's own
+Precedence (docs/usage.md, "Settings"): explicit settings, then Domino's own
 environment variables (set inside every Domino run), then the embedded local Domino.
 """
 
