@@ -22,7 +22,7 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PLUGIN_AGENT = "snakemake-executor-plugin-domino"
 
-# (method, path pattern, call name) in the order they are tried; names match client.py
+# (method, path pattern, call name) in the order they are tried; names match domino/routes.py
 CALLS: list[tuple[str, re.Pattern[str], str]] = [
     (m, re.compile(p), name)
     for m, p, name in [

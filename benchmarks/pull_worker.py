@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path, PurePosixPath
 
-from snakemake_executor_domino.client import Credentials, DominoClient
+from snakemake_executor_domino.domino import Credentials, DominoClient
 
 
 def vm_hwm_mib() -> float:

@@ -103,7 +103,7 @@ class BenchServer:
         requests.post(f"{self.url}/__bench/reset", headers=self.headers, timeout=30)
 
     def client(self, project: str, on_request: Any = None) -> Any:
-        from snakemake_executor_domino.client import Credentials, DominoClient
+        from snakemake_executor_domino.domino import Credentials, DominoClient
 
         owner, name = project.split("/")
         return DominoClient(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from snakemake_executor_domino.client import Credentials, DominoClient
+from snakemake_executor_domino.domino import Credentials, DominoClient
 
 LOCAL_OWNER_FALLBACK = "local"
 # The embedded Domino prefers the port `snakemake-domino local serve` uses by default, so the

@@ -1,4 +1,4 @@
-"""The Snakemake executor: a thin conductor over client.py and transfer.py.
+"""The Snakemake executor: a thin conductor over the domino client package and transfer.py.
 
 One Snakemake job (or group job) becomes one Domino job: its inputs are pushed into the
 project, the job starts at the commit that holds them with Snakemake's own job command on
@@ -21,14 +21,14 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.client import (
+from snakemake_executor_domino.connection import ConfigurationError, connect
+from snakemake_executor_domino.domino import (
     DominoClient,
     DominoError,
     DominoNotFound,
     Job,
     is_transient,
 )
-from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.jobs import (
     describe_job,
     job_title,

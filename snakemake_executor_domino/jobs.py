@@ -7,7 +7,7 @@ from pathlib import Path
 
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.client import Job
+from snakemake_executor_domino.domino import Job
 
 LOG_DIR = Path(".snakemake") / "domino_logs"
 TAIL_LINES = 20

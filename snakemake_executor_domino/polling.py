@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snakemake_executor_domino.client import DominoClient, Job
+from snakemake_executor_domino.domino import DominoClient, Job
 
 PAGE_SIZE = 100
 MAX_PAGES = 20

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.client import HardwareTier
 from snakemake_executor_domino.connection import ConfigurationError
+from snakemake_executor_domino.domino import HardwareTier
 
 
 def requested_tier(job: JobExecutorInterface) -> str | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from snakemake_executor_domino.client import DominoClient, FileEntry, sha1_of_file
+from snakemake_executor_domino.domino import DominoClient, FileEntry, sha1_of_file
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ import os
 from pathlib import Path
 
 from snakemake_executor_domino.cli import CliError
-from snakemake_executor_domino.client import DominoClient
 from snakemake_executor_domino.connection import (
     ConfigurationError,
     connect,
     default_local_project,
 )
+from snakemake_executor_domino.domino import DominoClient
 
 LOCAL_API_KEY_ENV = "SNAKEMAKE_DOMINO_LOCAL_API_KEY"  # as `local serve` reads it
 

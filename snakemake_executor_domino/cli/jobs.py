@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 if TYPE_CHECKING:
-    from snakemake_executor_domino.client import DominoClient, Job
+    from snakemake_executor_domino.domino import DominoClient, Job
 
 STATUS_FILTERS = ("all", "active", "completed", "queued", "pending", "preparing", "running",
                   "finishing", "succeeded", "failed", "error", "stopped")
@@ -188,7 +188,7 @@ def _client(args: argparse.Namespace) -> DominoClient:
 
 def _find(client: DominoClient, ref: str) -> Job:
     """A job by id, or by its number within the project ('12' or '#12')."""
-    from snakemake_executor_domino.client import DominoError, DominoNotFound
+    from snakemake_executor_domino.domino import DominoError, DominoNotFound
 
     text = ref.strip().removeprefix("#")
     if text.isdigit() and len(text) < 12:  # Domino's ids are 24 hex digits
@@ -216,7 +216,7 @@ def _find_number(client: DominoClient, number: int) -> Job:
 def _call(fn: Callable[[], T]) -> T:
     """Run one client call; its DominoError (which names the call and the fix) becomes the
     command's error message."""
-    from snakemake_executor_domino.client import DominoError
+    from snakemake_executor_domino.domino import DominoError
 
     try:
         return fn()

@@ -26,7 +26,8 @@ from typing import Any
 
 from snakemake_executor_domino.cli import CliError
 from snakemake_executor_domino.cli.connect import add_connection_arguments, client_from_args
-from snakemake_executor_domino.client import (
+from snakemake_executor_domino.connection import ConfigurationError
+from snakemake_executor_domino.domino import (
     DominoClient,
     DominoError,
     DominoNotFound,
@@ -35,7 +36,6 @@ from snakemake_executor_domino.client import (
     ScheduledRun,
     ScheduleSpec,
 )
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.schedules import (
     CronError,
     from_quartz,

@@ -76,7 +76,7 @@ class ServerProcess:
     banner: str
 
     def client(self, project: str):
-        from snakemake_executor_domino.client import Credentials, DominoClient
+        from snakemake_executor_domino.domino import Credentials, DominoClient
 
         owner, name = project.split("/")
         return DominoClient(self.url, owner, name, Credentials(api_key=self.api_key))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from snakemake_executor_domino.client import (
+from snakemake_executor_domino.domino import (
     DominoClient,
     DominoError,
     DominoTransientError,
@@ -27,7 +27,7 @@ def project(faulty: FaultyDomino) -> str:
 
 
 def make_client(faulty: FaultyDomino, project: str, **kw) -> DominoClient:
-    from snakemake_executor_domino.client import Credentials
+    from snakemake_executor_domino.domino import Credentials
 
     owner, name = project.split("/")
     kw.setdefault("retry_budget", 20.0)
@@ -104,7 +104,7 @@ def test_corrupt_content_is_refused(faulty, project, seeded, tmp_path):
     client = make_client(faulty, project)
     entry = {e.path: e for e in client.list_files(commit, "data")}["data/blob.bin"]
     target = tmp_path / "blob.bin"
-    from snakemake_executor_domino.client import IntegrityError
+    from snakemake_executor_domino.domino import IntegrityError
 
     with pytest.raises(IntegrityError, match="content hash"):
         client.download_file(

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from snakemake_executor_domino.cli import main
-from snakemake_executor_domino.client import Credentials, DominoClient
+from snakemake_executor_domino.domino import Credentials, DominoClient
 from snakemake_executor_domino.local.server import LocalDomino
 
 _counter = itertools.count(1)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.client import DominoClient
+from snakemake_executor_domino.domino import DominoClient
+from snakemake_executor_domino.domino.http import Http
 
 from .conftest import Project, wait_for
 
@@ -77,7 +78,7 @@ def test_bad_input_is_a_clear_error_and_creates_nothing(
 
 def test_bad_cron_is_refused_before_anything_is_sent(cli, monkeypatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(DominoClient, "_request", lambda self, *a, **k: calls.append(a[1]))
+    monkeypatch.setattr(Http, "request", lambda self, *a, **k: calls.append(a[1]))
     result = cli("create", "--cron", "61 * * * *", "--", "true")
     assert result.code == 2 and "nothing was created" in result.err
     assert calls == []

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from snakemake_executor_domino.cli import main
-from snakemake_executor_domino.client import DominoClient, Job
+from snakemake_executor_domino.domino import DominoClient, Job
 from snakemake_executor_domino.local.config import DEFAULT_TIERS
 from snakemake_executor_domino.local.server import LocalDomino
 

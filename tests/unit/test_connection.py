@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.client import DominoAuthError
 from snakemake_executor_domino.connection import (
     ConfigurationError,
     connect,
     parse_project,
     resolve_credentials,
 )
+from snakemake_executor_domino.domino import DominoAuthError
 from tests.conftest import DominoServer, closed_port
 
 SECRET = "s3cr3t-key-never-shown"

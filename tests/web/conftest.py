@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from snakemake_executor_domino.client import DominoClient, Job
+from snakemake_executor_domino.domino import DominoClient, Job
 from snakemake_executor_domino.local.web.session import login_link
 from tests.conftest import DominoServer
 

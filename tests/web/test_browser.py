@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from snakemake_executor_domino.client import Job
+from snakemake_executor_domino.domino import Job
 from tests.conftest import DominoServer, run_snakemake
 from tests.web.conftest import wait_job
 

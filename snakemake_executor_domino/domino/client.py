@@ -1,0 +1,259 @@
+"""DominoClient: one Domino project. Projects, tiers, commits and jobs here; the file calls
+(files.py) and scheduled-job calls (schedules.py) are mixed in. Every URL comes from
+routes.py, every answer goes through parse.py, every request through http.py."""
+
+from __future__ import annotations
+
+import copy
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from snakemake_executor_domino.domino import parse, routes
+from snakemake_executor_domino.domino.errors import (
+    DominoAuthError,
+    DominoError,
+    DominoNotFound,
+    DominoTimeout,
+    DominoTransientError,
+    is_transient,
+)
+from snakemake_executor_domino.domino.files import FileCalls
+from snakemake_executor_domino.domino.http import Credentials, Http
+from snakemake_executor_domino.domino.models import HardwareTier, Job, Project
+from snakemake_executor_domino.domino.schedules import ScheduleCalls
+
+
+class DominoClient(FileCalls, ScheduleCalls):
+    """One Domino project, one requests.Session."""
+
+    def __init__(
+        self,
+        host: str,
+        owner: str,
+        project: str,
+        credentials: Credentials,
+        *,
+        verify: bool | str = True,
+        timeout: float = 60.0,
+        retry_budget: float = 300.0,
+        on_request: Callable[[str, str], None] | None = None,
+    ):
+        self.http = Http(
+            host,
+            credentials,
+            verify=verify,
+            timeout=timeout,
+            retry_budget=retry_budget,
+            on_request=on_request,
+        )
+        self.owner = owner
+        self.project_name = project
+        self._project: Project | None = None
+
+    @property
+    def host(self) -> str:
+        return self.http.host
+
+    @property
+    def credentials(self) -> Credentials:
+        return self.http.credentials
+
+    @property
+    def timeout(self) -> float:
+        return self.http.timeout
+
+    @property
+    def retry_budget(self) -> float:
+        return self.http.retry_budget
+
+    @property
+    def session(self) -> Any:
+        return self.http.session
+
+    def with_retry_budget(self, seconds: float) -> DominoClient:
+        """This client with a smaller retry budget, for calls that must end soon (stopping
+        jobs on Ctrl-C while Domino may be unreachable)."""
+        other = copy.copy(self)
+        other.http = self.http.with_retry_budget(seconds)
+        return other
+
+    # ---------------------------------------------------------------- project
+    def version(self) -> str:
+        """Domino's version. The first call: it also tells a wrong URL from a Domino, and
+        gives up on an unreachable one within PROBE_BUDGET, not the whole retry budget."""
+        not_domino = (
+            f"{self.host} does not look like a Domino API: GET /version answered {{}}. "
+            "Check --domino-url / $DOMINO_API_HOST: it must be the base URL of your Domino, "
+            "e.g. https://domino.example.com."
+        )
+        try:
+            response = self.http.request(
+                "GET", routes.version(), what="Domino version check", probe=True
+            )
+        except DominoError as exc:
+            if isinstance(exc, DominoAuthError | DominoTransientError) or exc.status is None:
+                raise
+            raise DominoError(not_domino.format(f"status {exc.status}"), exc.status) from None
+        try:
+            body = response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no Content-Type")
+            raise DominoError(not_domino.format(f"{kind}, not JSON")) from None
+        if not isinstance(body, dict) or "version" not in body:
+            raise DominoError(not_domino.format("JSON without a 'version' field"))
+        return str(body["version"])
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            try:
+                body = self.http.json(
+                    "GET",
+                    routes.find_project(),
+                    params={"ownerName": self.owner, "projectName": self.project_name},
+                    what=f"find project {self.owner}/{self.project_name}",
+                )
+            except DominoNotFound:
+                raise DominoNotFound(
+                    f"Domino project {self.owner}/{self.project_name} does not exist at "
+                    f"{self.host} (or you cannot see it). Check --domino-project OWNER/NAME.",
+                    404,
+                ) from None
+            self._project = parse.project(body, self.owner, self.project_name)
+        return self._project
+
+    @property
+    def project_id(self) -> str:
+        return self.project.id
+
+    def hardware_tiers(self) -> list[HardwareTier]:
+        body = self.http.json(
+            "GET", routes.hardware_tiers(self.project_id), what="list hardware tiers"
+        )
+        return parse.hardware_tiers(body)
+
+    def head_commit_id(self) -> str | None:
+        commits = self.http.json(
+            "GET", routes.commits(self.owner, self.project_name), what="list commits"
+        )
+        return parse.head_commit_id(commits)
+
+    # ---------------------------------------------------------------- jobs
+    def start_job(
+        self,
+        command: str,
+        *,
+        title: str,
+        commit_id: str | None = None,
+        tier_id: str | None = None,
+        environment_id: str | None = None,
+    ) -> Job:
+        """Start a job, never twice: after an ambiguous failure, look for it by its title.
+
+        `title` must be unique to this submission; it is how a start that reached Domino
+        but whose answer was lost is found again.
+        """
+        payload = {
+            "projectId": self.project_id,
+            "commandToRun": command,
+            "commitId": commit_id,
+            "overrideHardwareTierId": tier_id,
+            "environmentId": environment_id,
+            "title": title,
+        }
+        deadline = time.monotonic() + self.retry_budget
+        delay = 1.0
+        while True:
+            try:
+                body = self.http.json(
+                    "POST", routes.job_start(), json=payload, what=f"start job '{title}'"
+                )
+                return parse.job(body)
+            except DominoError as exc:
+                if not is_transient(exc):
+                    raise
+                # 429 means "not processed"; anything else may have started the job.
+                if exc.status != 429:
+                    existing = self._find_started(title, exc)
+                    if existing is not None:
+                        return existing
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 30.0)
+
+    def _find_started(self, title: str, failure: DominoError) -> Job | None:
+        """The job a start that failed ambiguously created, if it did.
+
+        A start that timed out may still be on its way inside Domino, so it is looked for
+        a while (the request timeout, at least 5 s) before the caller starts it again.
+        """
+        patience = max(self.timeout, 5.0) if isinstance(failure, DominoTimeout) else 0.0
+        until = time.monotonic() + patience
+        while True:
+            existing = self.find_job_by_title(title)
+            if existing is not None or time.monotonic() >= until:
+                return existing
+            time.sleep(0.5)
+
+    def find_job_by_title(self, title: str, scan: int = 200) -> Job | None:
+        jobs, _ = self.list_jobs(page_size=scan)
+        return next((job for job in jobs if job.title == title), None)
+
+    def get_job(self, job_id: str) -> Job:
+        return parse.job(self.http.json("GET", routes.job(job_id), what=f"job {job_id}"))
+
+    def list_jobs(
+        self, *, page_size: int = 50, page_no: int = 1, status: str = "all"
+    ) -> tuple[list[Job], int]:
+        """One page of the project's jobs, newest first, and the total count."""
+        body = self.http.json(
+            "GET",
+            routes.jobs(),
+            params={
+                "projectId": self.project_id,
+                "order_by": "number",
+                "sort_by": "desc",
+                "page_size": page_size,
+                "page_no": page_no,
+                "show_archived": "false",
+                "status": status,
+            },
+            what="list jobs",
+        )
+        return parse.job_page(body)
+
+    def stop_job(self, job_id: str, *, commit_results: bool = False) -> None:
+        payload = {"projectId": self.project_id, "jobId": job_id, "commitResults": commit_results}
+        deadline = time.monotonic() + min(self.retry_budget, 30.0)
+        while True:
+            try:
+                self.http.request(
+                    "POST", routes.job_stop(), json=payload, what=f"stop job {job_id}"
+                )
+                return
+            except DominoError as exc:
+                if not is_transient(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
+
+    def job_log(self, job_id: str) -> str:
+        """The job's output (setup log, then stdout), as the official client's get_run_log."""
+        return "\n".join(part for part in self.job_log_parts(job_id) if part)
+
+    def job_log_parts(self, job_id: str) -> tuple[str, str]:
+        """The job's setup log and its output, apart: a follower prints the output's new
+        part, which it cannot find in `job_log` once the setup log grows in front of it."""
+        body = self.http.json(
+            "GET",
+            routes.run_stdout(self.owner, self.project_name, job_id),
+            what=f"log of job {job_id}",
+        )
+        return parse.run_log(body)
+
+    def job_url(self, job_id: str) -> str:
+        """The job's page in Domino's web UI."""
+        return f"{self.host}/jobs/{quote(self.owner)}/{quote(self.project_name)}/{quote(job_id)}"

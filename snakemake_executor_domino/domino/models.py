@@ -1,0 +1,114 @@
+"""The dataclasses the rest of the plugin sees instead of Domino's JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Statuses a job can end in; everything else is still on its way.
+SUCCEEDED = "Succeeded"
+FAILED_STATES = frozenset({"Failed", "Error", "Stopped"})
+TERMINAL_STATES = FAILED_STATES | {SUCCEEDED}
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    owner: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HardwareTier:
+    id: str
+    name: str
+    is_default: bool
+    cores: float | None = None
+    memory_gib: float | None = None
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    size: int
+    key: str | None
+    last_modified: int | None
+    is_directory: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    number: int | None
+    title: str
+    command: str
+    status: str
+    is_completed: bool
+    input_commit_id: str | None
+    output_commit_id: str | None
+    tier_id: str | None
+    tier_name: str | None
+    submitted_ms: int | None
+    started_ms: int | None
+    completed_ms: int | None
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATES
+
+    @property
+    def finished(self) -> bool:
+        return self.is_completed or self.status in TERMINAL_STATES
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """The settings of a new scheduled job; `cron` is Quartz cron (schedules.py makes it)."""
+
+    title: str
+    command: str
+    cron: str
+    timezone: str = "UTC"
+    tier_id: str | None = None
+    environment_id: str | None = None
+    paused: bool = False
+    concurrent: bool = False
+    notify: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduledRun:
+    """A job a schedule started (or, from the fire history, a skipped or missed fire)."""
+
+    job_id: str | None
+    job_number: int | None
+    status: str | None
+    output_commit_id: str | None
+    fire_ms: int | None = None
+    outcome: str = "started"
+    manual: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    id: str
+    title: str
+    command: str
+    cron: str
+    timezone: str
+    is_paused: bool
+    allow_concurrent: bool
+    tier_id: str | None
+    tier_name: str | None
+    environment_id: str | None
+    notify: tuple[str, ...]
+    scheduled_by: str | None
+    next_fire_ms: int | None
+    last_run: ScheduledRun | None
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)

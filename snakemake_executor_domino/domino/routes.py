@@ -1,0 +1,89 @@
+"""Every URL path the plugin calls on Domino, one function each (as python-domino's
+routes.py). Paths only: the host or API proxy in front of them is the transport's business.
+Each argument that comes from a user or from Domino is quoted here."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def _q(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def _v1_project(owner: str, project: str) -> str:
+    return f"/v1/projects/{_q(owner)}/{_q(project)}"
+
+
+def version() -> str:
+    return "/version"
+
+
+def find_project() -> str:
+    """Query parameters ownerName, projectName."""
+    return "/v4/gateway/projects/findProjectByOwnerAndName"
+
+
+def hardware_tiers(project_id: str) -> str:
+    return f"/v4/projects/{_q(project_id)}/hardwareTiers"
+
+
+def commits(owner: str, project: str) -> str:
+    return _v1_project(owner, project) + "/commits"
+
+
+def files(owner: str, project: str, commit_id: str, directory: str) -> str:
+    return _v1_project(owner, project) + f"/files/{_q(commit_id)}/{quote(directory.strip('/'))}"
+
+
+def upload(owner: str, project: str, path: str) -> str:
+    return _v1_project(owner, project) + "/" + quote(path.lstrip("/"))
+
+
+def file_content(project_id: str, commit_id: str, path: str) -> str:
+    return (
+        f"/api/projects/v1/projects/{_q(project_id)}/files/{_q(commit_id)}/"
+        f"{quote(path.lstrip('/'))}/content"
+    )
+
+
+def job_start() -> str:
+    return "/v4/jobs/start"
+
+
+def job_stop() -> str:
+    return "/v4/jobs/stop"
+
+
+def job(job_id: str) -> str:
+    return f"/v4/jobs/{_q(job_id)}"
+
+
+def jobs() -> str:
+    return "/v4/jobs"
+
+
+def run_stdout(owner: str, project: str, run_id: str) -> str:
+    return _v1_project(owner, project) + f"/run/{_q(run_id)}/stdout"
+
+
+def current_user() -> str:
+    return "/v4/users/self"
+
+
+def scheduled_jobs(project_id: str) -> str:
+    return f"/v4/projects/{_q(project_id)}/scheduledjobs"
+
+
+def scheduled_job(project_id: str, schedule_id: str) -> str:
+    return scheduled_jobs(project_id) + f"/{_q(schedule_id)}"
+
+
+def local_scheduled_job_run(project_id: str, schedule_id: str) -> str:
+    """Local-Domino extra (fire a schedule now); no Domino release has it."""
+    return scheduled_job(project_id, schedule_id) + "/run"
+
+
+def local_scheduled_job_runs(project_id: str, schedule_id: str) -> str:
+    """Local-Domino extra (a schedule's fire history); no Domino release has it."""
+    return scheduled_job(project_id, schedule_id) + "/runs"
