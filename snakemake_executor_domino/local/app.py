@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from . import traffic
 from .auth import authenticate
 from .backend import Backend
 from .errors import install_error_handlers
@@ -24,4 +25,5 @@ def create_app(backend: Backend) -> FastAPI:
     install_error_handlers(app)
     # the web pages (jobs, logs, files) behind a login; see web/__init__.py
     install_web(app, backend)
+    traffic.install(app)  # only when the contract tests ask for it (traffic.py)
     return app

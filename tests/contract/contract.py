@@ -1,0 +1,217 @@
+"""The contract: every Domino API call the plugin, `snakemake-domino` and the local Domino
+use, as Domino's own documents describe it (shapes in domino_shapes.py, schedule_shapes.py).
+
+Each call names its method, its path template (`{name}` is one path segment, `{name*}` the
+rest of the path, slashes included), the query parameters Domino documents, the JSON body,
+the answer's status and JSON shape, and its source. A shape may differ per API flavor
+("5.0": Domino 5.0's documents; "latest": newer Domino as python-domino reads it).
+
+Local-only extras (fire a scheduled job now, its fire history, ...) live under LOCAL_PREFIX,
+a prefix no Domino route has; they are exempt from the contract and listed by the checker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import domino_shapes as d
+from . import schedule_shapes as s
+from .shapes import BOOL, INT, NUM, RAW, STR, Field, Flavored, Shape, arr, enum, req
+
+LOCAL_PREFIX = "/_local/"
+OBJECT_ID = r"^[0-9a-f]{24}$"  # 5.0: the pattern of projectId and jobId path parameters
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    method: str
+    path: str
+    source: str
+    query: Mapping[str, Field] = field(default_factory=dict)
+    body: Shape | Flavored | None = None  # None: no body documented
+    answer: Shape | Flavored | None = None  # None: no JSON answer documented
+    status: int = 200
+    path_patterns: Mapping[str, str] = field(default_factory=dict)
+
+
+SCHEDULED = "/v4/projects/{projectId}/scheduledjobs"
+V1 = "/v1/projects/{owner}/{project}"
+IDS = {"projectId": OBJECT_ID, "jobId": OBJECT_ID}
+
+CALLS: tuple[Call, ...] = (
+    # pd 2.2 routes.deployment_version; Domino.__init__ reads its "version"
+    Call("version", "GET", "/version", "pd 2.2 routes.py deployment_version", answer=d.VERSION),
+    # 5.0 GET /gateway/projects/findProjectByOwnerAndName (findProjectByOwnerAndName)
+    Call(
+        "find project", "GET", "/v4/gateway/projects/findProjectByOwnerAndName",
+        "5.0 OpenAPI findProjectByOwnerAndName / ProjectGatewayOverview",
+        query={"ownerName": req(STR), "projectName": req(STR)},
+        answer=d.PROJECT_OVERVIEW,
+    ),
+    # 5.0 listHardwareTiersForProject; newer Domino: pd tests/test_jobs.py live tests
+    Call(
+        "hardware tiers", "GET", "/v4/projects/{projectId}/hardwareTiers",
+        "5.0 OpenAPI listHardwareTiersForProject / HardwareTierWithCapacityDto; latest: "
+        "python-domino tests/test_jobs.py hwtFlags.isDefault",
+        answer=Flavored({
+            "5.0": arr(d.TIER_WITH_CAPACITY_50),
+            "latest": arr(d.TIER_WITH_CAPACITY_LATEST),
+        }),
+        path_patterns=IDS,
+    ),
+    # 5.0 getProjectHeadCommit
+    Call(
+        "head commit", "GET", "/v4/projects/{projectId}/commits/head",
+        "5.0 OpenAPI getProjectHeadCommit / ProjectCommitDeprecated",
+        answer=d.PROJECT_COMMIT, path_patterns=IDS,
+    ),
+    # 5.0 getProjectCommits / getProjectFiles / getProjectFilesFromHead: v4 listings
+    Call(
+        "commits (v4)", "GET", "/v4/projects/{projectId}/commits",
+        "5.0 OpenAPI getProjectCommits / ProjectCommitDeprecated",
+        answer=arr(d.PROJECT_COMMIT), path_patterns=IDS,
+    ),
+    Call(
+        "list files (v4)", "GET", "/v4/projects/{projectId}/commits/{commitId}/files/{path*}",
+        "5.0 OpenAPI getProjectFiles / ProjectFileDeprecated",
+        answer=arr(d.PROJECT_FILE), path_patterns=IDS,
+    ),
+    Call(
+        "list head files (v4)", "GET", "/v4/projects/{projectId}/commits/head/files/{path*}",
+        "5.0 OpenAPI getProjectFilesFromHead / ProjectFileDeprecated",
+        answer=arr(d.PROJECT_FILE), path_patterns=IDS,
+    ),
+    # pd 2.2 routes.commits_list; ids or objects (see COMMIT_LIST)
+    Call(
+        "commits", "GET", f"{V1}/commits",
+        "python-domino 2.2 routes.py commits_list; tests/test_projects.py, tests/test_files.py",
+        answer=d.COMMIT_LIST,
+    ),
+    # apiary: Project files; pd 2.2 routes.files_list (path "/" gives ".../{commitId}//")
+    Call(
+        "list files", "GET", f"{V1}/files/{{commitId}}/{{path*}}",
+        "apiary.apib: Project files > Get a list of files in a commit; python-domino 2.2 "
+        "files_list", answer=d.FILE_LIST,
+    ),
+    Call(
+        "list files (root)", "GET", f"{V1}/files/{{commitId}}",
+        "apiary.apib: Project files (path '/'); python-domino 2.2 files_list",
+        answer=d.FILE_LIST,
+    ),
+    # apiary: File uploads (PUT, raw body, 201); pd 2.2 routes.files_upload
+    Call(
+        "upload file", "PUT", f"{V1}/{{path*}}",
+        "apiary.apib: File uploads > Upload a file to a project",
+        body=RAW, answer=d.UPLOADED_FILE, status=201,
+    ),
+    # pd 2.2 routes.blobs_get_v2: streamed bytes
+    Call(
+        "file content", "GET",
+        "/api/projects/v1/projects/{projectId}/files/{commitId}/{path*}/content",
+        "python-domino 2.2 routes.py blobs_get_v2", path_patterns=IDS,
+    ),
+    # 5.0 startJob; pd 2.2 job_start adds `title`
+    Call(
+        "start job", "POST", "/v4/jobs/start",
+        "5.0 OpenAPI startJob / StartJobRequest, Job; python-domino 2.2 job_start (title)",
+        body=d.START_JOB_REQUEST, answer=d.JOB,
+    ),
+    # 5.0 stopJob
+    Call(
+        "stop job", "POST", "/v4/jobs/stop", "5.0 OpenAPI stopJob / JobStopOperationRequest, Job",
+        body=d.STOP_JOB_REQUEST, answer=d.JOB,
+    ),
+    # 5.0 getJobs; pd 2.2 routes.jobs_list sends the same names
+    Call(
+        "list jobs", "GET", "/v4/jobs", "5.0 OpenAPI getJobs / domino.jobs.interface.JobSet",
+        query={
+            "projectId": req(STR),
+            "page_size": Field(NUM),
+            "page_no": Field(NUM),
+            "sort_by": Field(STR),
+            "order_by": Field(STR),
+            "status": Field(STR),
+            "tag": Field(STR),
+            "query": Field(STR),
+            "show_archived": Field(BOOL),
+            "dominoStatsSortFieldName": Field(STR, nullable=True),
+        },
+        answer=d.JOB_SET,
+    ),
+    # 5.0 getJob
+    Call(
+        "job", "GET", "/v4/jobs/{jobId}", "5.0 OpenAPI getJob / domino.jobs.interface.Job",
+        answer=d.JOB, path_patterns=IDS,
+    ),
+    # 5.0 getRuntimeExecutionDetails (pd 2.2 job_runtime_execution_details: the job's tier)
+    Call(
+        "job runtime details", "GET", "/v4/jobs/{jobId}/runtimeExecutionDetails",
+        "5.0 OpenAPI getRuntimeExecutionDetails / JobRuntimeExecutionDetails",
+        answer=d.JOB_RUNTIME, path_patterns=IDS,
+    ),
+    # 5.0 getLogsWithProblemSuggestions
+    Call(
+        "job logs", "GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions",
+        "5.0 OpenAPI getLogsWithProblemSuggestions / LogsWithProblemSuggestion",
+        query={
+            "logType": Field(enum("console", "stdout", "stderr", "stdoutstderr", "prepareoutput")),
+            "limit": Field(NUM),
+            "offset": Field(NUM),
+            "latestTimeNano": Field(STR),
+        },
+        answer=d.JOB_LOGS, path_patterns=IDS,
+    ),
+    # apiary: Run logs; pd 2.2 routes.runs_stdout / domino.py get_run_log
+    Call(
+        "run stdout", "GET", f"{V1}/run/{{runId}}/stdout",
+        "apiary.apib: Run logs; python-domino 2.2 routes.py runs_stdout / domino.py get_run_log",
+        query={"previewNumberOfLines": Field(INT)},
+        answer=d.RUN_STDOUT,
+    ),
+    # 5.0 getCurrentUser (a scheduled job's scheduledByUserId)
+    Call(
+        "current user", "GET", "/v4/users/self", "5.0 OpenAPI getCurrentUser / Person",
+        answer=d.PERSON,
+    ),
+    # 5.0 listScheduledJobs / createScheduledJob; latest: pd-sched scheduled_jobs_list/_create
+    Call(
+        "list scheduled jobs", "GET", SCHEDULED,
+        "5.0 OpenAPI listScheduledJobs / ScheduledJobDto; latest: python-domino "
+        "scheduled-job branch tests/test_scheduled_jobs.py",
+        answer=Flavored({
+            "5.0": arr(s.SCHEDULED_JOB_50), "latest": arr(s.SCHEDULED_JOB_LATEST)
+        }),
+        path_patterns=IDS,
+    ),
+    Call(
+        "create scheduled job", "POST", SCHEDULED,
+        "5.0 OpenAPI createScheduledJob / NewScheduledJobDto; latest: python-domino "
+        "scheduled-job branch scheduled_job_create",
+        body=Flavored({"5.0": s.SCHEDULE_REQUEST_50, "latest": s.SCHEDULE_REQUEST_LATEST}),
+        answer=Flavored({"5.0": s.SCHEDULED_JOB_50, "latest": s.SCHEDULED_JOB_LATEST}),
+        path_patterns=IDS,
+    ),
+    # 5.0 getScheduledJob / updateScheduledJob / unscheduleJob (path key: scheduledJobKey)
+    Call(
+        "scheduled job", "GET", f"{SCHEDULED}/{{scheduledJobKey}}",
+        "5.0 OpenAPI getScheduledJob / ScheduledJobDto; latest: python-domino scheduled-job "
+        "branch scheduled_job_get",
+        answer=Flavored({"5.0": s.SCHEDULED_JOB_50, "latest": s.SCHEDULED_JOB_LATEST}),
+        path_patterns=IDS,
+    ),
+    Call(
+        "update scheduled job", "PUT", f"{SCHEDULED}/{{scheduledJobKey}}",
+        "5.0 OpenAPI updateScheduledJob / UpdatedScheduledJobDTO; latest: python-domino "
+        "scheduled-job branch scheduled_job_update",
+        body=Flavored({"5.0": s.SCHEDULE_REQUEST_50, "latest": s.SCHEDULE_REQUEST_LATEST}),
+        answer=Flavored({"5.0": s.SCHEDULED_JOB_50, "latest": s.SCHEDULED_JOB_LATEST}),
+        path_patterns=IDS,
+    ),
+    # 5.0 unscheduleJob: 200 with no content described
+    Call(
+        "delete scheduled job", "DELETE", f"{SCHEDULED}/{{scheduledJobKey}}",
+        "5.0 OpenAPI unscheduleJob", path_patterns=IDS,
+    ),
+)
