@@ -56,8 +56,13 @@ class TrafficRecorder:
             await self.app(scope, receive, send)
             return
         request = _Body(_content_type(scope.get("headers", [])))
-        answer: dict[str, Any] = {"status": None}
+        answer: dict[str, Any] = {"status": None, "written": False}
         answer_body = _Body("")
+
+        def write() -> None:
+            if not answer["written"]:
+                answer["written"] = True
+                self._write(scope, request, answer["status"], answer_body)
 
         async def recording_receive() -> Message:
             message = await receive()
@@ -71,12 +76,14 @@ class TrafficRecorder:
                 answer_body.content_type = _content_type(message.get("headers", []))
             elif message["type"] == "http.response.body":
                 answer_body.add(message.get("body", b""))
+                if not message.get("more_body", False):
+                    write()  # before the client has its answer, so a test reads it after
             await send(message)
 
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
-            self._write(scope, request, answer["status"], answer_body)
+            write()
 
     def _write(self, scope: Scope, request: _Body, status: int | None, answer: _Body) -> None:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
