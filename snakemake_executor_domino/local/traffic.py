@@ -42,7 +42,8 @@ def install(app: FastAPI) -> None:
 
 def _flavor(app: FastAPI) -> str:
     config = getattr(getattr(app.state, "backend", None), "config", None)
-    return str(getattr(config, "api_flavor", None) or DEFAULT_FLAVOR)
+    flavor = getattr(config, "flavor", None)  # a local.flavor.Flavor, once there is one
+    return str(getattr(flavor, "name", flavor) or DEFAULT_FLAVOR)
 
 
 class TrafficRecorder:
