@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from .recording import Report, read, recording_domino, supports_flavor
 from .shapes import FLAVORS
 
 REPO = Path(__file__).resolve().parents[2]
+PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
 PENDING = pytest.mark.xfail(
     strict=False,
     reason="until the client (branch client) and the local Domino (branch localdomino) "
@@ -47,6 +48,12 @@ def recorded(request, tmp_path: Path) -> Iterator[tuple[DominoServer, Path]]:
     log = tmp_path / "traffic.jsonl"
     with recording_domino(tmp_path / "domino", log, flavor=request.param) as server:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key), log
+
+
+def copy_pipeline(dest: Path) -> Path:
+    for part in PIPELINE_PARTS:
+        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
 
 
 def assert_keeps_contract(log: Path, must_use: set[str]) -> None:
@@ -81,9 +88,7 @@ class _Ids(dict):
 def test_workflow_run_keeps_the_contract(recorded, tmp_path: Path) -> None:
     domino, log = recorded
     project = domino.new_project("contract")
-    workdir = tmp_path / "pipeline"
-    for part in ("workflow", "scripts", "config", "data"):
-        shutil.copytree(REPO / part, workdir / part, ignore=shutil.ignore_patterns("__pycache__"))
+    workdir = copy_pipeline(tmp_path / "pipeline")
     run_snakemake(workdir, domino, project, "-j", "2", "models/forest.pkl")
     assert (workdir / "models/forest.pkl").stat().st_size > 0
     run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
@@ -94,30 +99,60 @@ def test_workflow_run_keeps_the_contract(recorded, tmp_path: Path) -> None:
     })
 
 
+@pytest.fixture
+def cli(monkeypatch, capsys) -> Callable[..., Callable[..., str]]:
+    """`snakemake-domino ...` in this process, pointed at a project; returns its stdout."""
+
+    def pointed_at(domino: DominoServer, project: str) -> Callable[..., str]:
+        for name in list(os.environ):
+            if name.startswith(("DOMINO_", "SNAKEMAKE_DOMINO_")):
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("SNAKEMAKE_DOMINO_URL", domino.url)
+        monkeypatch.setenv("SNAKEMAKE_DOMINO_PROJECT", project)
+        monkeypatch.setenv("SNAKEMAKE_DOMINO_API_KEY", domino.api_key)
+
+        def run(*argv: str) -> str:
+            code = main(list(argv))
+            out = capsys.readouterr()
+            assert code == 0, f"snakemake-domino {' '.join(argv)}: {out.err}"
+            return out.out
+
+        return run
+
+    return pointed_at
+
+
 @pytest.mark.slow
 @PENDING
-def test_cli_commands_keep_the_contract(recorded, tmp_path, monkeypatch, capsys) -> None:
+def test_scheduled_run_keeps_the_contract(recorded, cli, tmp_path, monkeypatch) -> None:
+    """The pipeline as a scheduled job: Snakemake inside a Domino job reaches Domino through
+    the run's own variables (and its token), as in a real scheduled retrain."""
+    domino, log = recorded
+    workdir = copy_pipeline(tmp_path / "pipeline")
+    monkeypatch.chdir(workdir)
+    run = cli(domino, domino.new_project("contract-sched"))
+    pushes = [arg for part in PIPELINE_PARTS for arg in ("--push", part)]
+    out = run("schedule", "create", "--cron", "0 3 * * *", *pushes,
+              "--", "snakemake", "--executor", "domino", "-j", "2", "models/forest.pkl")
+    run("schedule", "run", "--wait", out.split("created scheduled job ")[1].split()[0])
+    assert_keeps_contract(log, {
+        "version", "find project", "hardware tiers", "start job", "list jobs",
+        "file content", "upload file", "create scheduled job",
+    })
+
+
+@pytest.mark.slow
+@PENDING
+def test_cli_commands_keep_the_contract(recorded, cli, tmp_path, monkeypatch) -> None:
     domino, log = recorded
     project = domino.new_project("contract-cli")
-    for name in list(os.environ):
-        if name.startswith(("DOMINO_", "SNAKEMAKE_DOMINO_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SNAKEMAKE_DOMINO_URL", domino.url)
-    monkeypatch.setenv("SNAKEMAKE_DOMINO_PROJECT", project)
-    monkeypatch.setenv("SNAKEMAKE_DOMINO_API_KEY", domino.api_key)
+    run = cli(domino, project)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "hello.txt").write_text("hello\n")
-
-    def cli(*argv: str) -> str:
-        code = main(list(argv))
-        out = capsys.readouterr()
-        assert code == 0, f"snakemake-domino {' '.join(argv)}: {out.err}"
-        return out.out
-
-    _run_jobs_commands(domino, project, cli)
-    _run_schedule_commands(cli)
+    _run_jobs_commands(domino, project, run)
+    _run_schedule_commands(run)
     if importlib.util.find_spec("snakemake_executor_domino.cli.doctor") is not None:
-        cli("doctor")
+        run("doctor")
     assert_keeps_contract(log, {
         "version", "find project", "list jobs", "job", "stop job", "run stdout",
         "current user", "create scheduled job", "list scheduled jobs", "scheduled job",
