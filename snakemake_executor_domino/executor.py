@@ -41,6 +41,7 @@ from snakemake_executor_domino.journal import Journal, job_key
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.sources import ensure_dominoignore, workflow_sources
 from snakemake_executor_domino.tiers import TierResolver, requested_tier
+from snakemake_executor_domino.tiers import describe as describe_tier
 from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
 
 LOCAL_POLL_SECONDS = 1.0
@@ -79,7 +80,11 @@ class Executor(RemoteExecutor):
         embedded = self.connection.embedded
         try:
             self._announce(embedded)
-            self.tiers = TierResolver(self.client.hardware_tiers(), settings.default_tier)
+            self.tiers = TierResolver(
+                self.client.hardware_tiers(),
+                settings.default_tier,
+                self.client.project.default_tier_id,
+            )
             self._check_tiers()
             self.transfer = Transfer(
                 self.client,
@@ -180,10 +185,11 @@ class Executor(RemoteExecutor):
         settings = self.workflow.executor_settings
         what = describe_job(job)
         try:
-            tier = self.tiers.resolve(requested_tier(job))
+            requested = requested_tier(job)
+            tier = self.tiers.resolve(requested)
             inputs = self.transfer.local_files(_local_inputs(job))
             command = self.format_job_exec(job)
-            key = job_key(command, tier.id, self.transfer.hashes(inputs))
+            key = job_key(command, tier.id if tier else "", self.transfer.hashes(inputs))
             domino_job = self._reattach(key, what)
             uploads = ""
             if domino_job is None:
@@ -195,7 +201,7 @@ class Executor(RemoteExecutor):
                     command,
                     title=title,
                     commit_id=pushed.commit_id,
-                    tier_id=tier.id,
+                    tier_id=self.tiers.override(requested),
                     environment_id=settings.environment_id,
                 )
                 self.journal.submitted(key, domino_job.id)
@@ -208,7 +214,7 @@ class Executor(RemoteExecutor):
         self.submitted[domino_job.id] = info
         self.poller.track(domino_job)
         self.logger.info(
-            f"{what}: Domino job #{domino_job.number} on tier {tier.name}{uploads}: "
+            f"{what}: Domino job #{domino_job.number} on {describe_tier(tier)}{uploads}: "
             f"{self.client.job_url(domino_job.id)}"
         )
         self.report_job_submission(info)

@@ -268,10 +268,17 @@ def _resolve_tier(client: DominoClient, wanted: str | None) -> Any:
     from snakemake_executor_domino.tiers import TierResolver
 
     try:
-        return TierResolver(client.hardware_tiers(), None).resolve(wanted)
+        resolver = TierResolver(client.hardware_tiers(), None, client.project.default_tier_id)
+        tier = resolver.resolve(wanted)
     except ConfigurationError as exc:
         message = str(exc).split(" Fix resources:")[0]  # that advice is for Snakefiles
         raise CliError(f"{message} Nothing was created.") from None
+    if tier is None:  # a scheduled job must name its tier (5.0: hardwareTierIdentifier)
+        raise CliError(
+            "Domino says no tier is the project's default; name one with --tier "
+            f"({resolver.valid()}). Nothing was created."
+        )
+    return tier
 
 
 def _push(client: DominoClient, paths: list[str]) -> None:
