@@ -30,6 +30,7 @@ CALLS: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"^/v4/gateway/projects/findProjectByOwnerAndName$", "find_project"),
         ("GET", r"^/v4/projects/[^/]+/hardwareTiers$", "hardware_tiers"),
         ("GET", r"^/v1/projects/[^/]+/[^/]+/commits$", "list_commits"),
+        ("GET", r"^/v4/projects/[^/]+/commits/head$", "list_commits"),
         ("GET", r"^/v1/projects/[^/]+/[^/]+/files/", "list_files"),
         ("GET", r"^/v1/projects/[^/]+/[^/]+/run/[^/]+/stdout$", "job_log"),
         ("PUT", r"^/v1/projects/", "upload_file"),

@@ -6,7 +6,7 @@ from typing import Any
 
 # API calls in the order a job needs them, with what they are for
 CALLS = [
-    ("list_commits", "list commits (head before a submission)"),
+    ("list_commits", "newest commit (v4 head or v1 list, before a submission)"),
     ("list_files", "list files (push check, pull index)"),
     ("upload_file", "upload file"),
     ("start_job", "start job"),

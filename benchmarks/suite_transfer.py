@@ -41,7 +41,8 @@ def run(ctx: Context, sizes_mib: list[int], repetitions: int) -> dict[str, Any]:
             path = f"big/payload-{size}MiB.bin"
             payload = work / f"payload-{size}MiB.bin"
             _write_payload(payload, size * MIB)
-            commit = client.upload_file(path, payload) or client.head_commit_id()
+            client.upload_file(path, payload)  # its answer names no commit
+            commit = client.head_commit_id()
             payload.unlink()
             url = (f"{server.url}/api/projects/v1/projects/{client.project_id}/files/"
                    f"{commit}/{quote(path)}/content")

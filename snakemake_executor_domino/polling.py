@@ -40,20 +40,22 @@ class JobPoller:
         found: dict[str, Job] = {}
         titles = {self._titles[j] for j in wanted if j in self._titles}
         duplicates: list[Job] = []
-        page = 1
-        while wanted - found.keys() and page <= MAX_PAGES:
-            jobs, total = self.client.list_jobs(page_size=PAGE_SIZE, page_no=page)
-            for job in jobs:
+        page_no = 1
+        for _ in range(MAX_PAGES):
+            if not wanted - found.keys():
+                break
+            page = self.client.jobs_page(page_size=PAGE_SIZE, page_no=page_no)
+            for job in page.jobs:
                 if job.id in wanted:
                     found[job.id] = job
                 elif job.title in titles and not job.finished:
                     duplicates.append(job)
-            numbers = [job.number for job in jobs if job.number is not None]
-            exhausted = len(jobs) < PAGE_SIZE or page * PAGE_SIZE >= total
-            passed = oldest is not None and numbers and min(numbers) <= oldest
-            if exhausted or passed or oldest is None:
+            numbers = [job.number for job in page.jobs if job.number is not None]
+            # only a newest-first list can be left once it is past the oldest wanted job
+            passed = page.newest_first and oldest is not None and numbers and min(numbers) <= oldest
+            if page.last or passed or oldest is None:
                 break
-            page += 1
+            page_no = max(page_no, page.page_no) + 1
         for job_id in wanted - found.keys():
             found[job_id] = self.client.get_job(job_id)
         self.duplicates = duplicates

@@ -1,9 +1,9 @@
 """Moving files between the local working directory and the Domino project.
 
 Push: upload the local files the project's head lacks or holds with other content
-(compared by SHA-1, the key Domino lists for every file), so a rerun with unchanged inputs
-uploads nothing. Pull: stream each declared output of a finished job from its output
-commit to a temp file beside the target, verify size and hash, rename atomically.
+(compared with the key Domino lists for every file; see domino/keys.py), so a rerun with
+unchanged inputs uploads nothing. Pull: stream each declared output of a finished job from
+its output commit to a temp file beside the target, verify size and hash, rename atomically.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from snakemake_executor_domino.domino import DominoClient, FileEntry, sha1_of_file
+from snakemake_executor_domino.domino import Digests, DominoClient, FileEntry, file_digests
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +42,27 @@ def project_path(path: str | os.PathLike[str], workdir: Path) -> str:
 
 
 class FileHasher:
-    """SHA-1 of local files, remembered while size and mtime stay the same."""
+    """Digests of local files (SHA-1 and the other readings of Domino's key, one pass),
+    remembered while size and mtime stay the same."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[int, int, str]] = {}
+        self._cache: dict[str, tuple[int, int, Digests]] = {}
         self._lock = threading.Lock()
 
     def sha1(self, path: Path) -> str:
+        return self.digests(path).sha1
+
+    def digests(self, path: Path) -> Digests:
         stat = path.stat()
         key = str(path.resolve())
         with self._lock:
             cached = self._cache.get(key)
         if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns):
             return cached[2]
-        digest = sha1_of_file(path)
+        digests = file_digests(path)
         with self._lock:
-            self._cache[key] = (stat.st_size, stat.st_mtime_ns, digest)
-        return digest
+            self._cache[key] = (stat.st_size, stat.st_mtime_ns, digests)
+        return digests
 
 
 @dataclass
@@ -147,19 +151,18 @@ class Transfer:
             index = CommitIndex(self.client, head) if head else None
             uploaded: list[str] = []
             total = 0
-            commit_id = head
             for path in files:
                 local = self.workdir / path
                 size = local.stat().st_size
                 self._check_size(path, size, "")
                 remote = index.entry(path) if index else None
-                if remote is not None and remote.key == self.hasher.sha1(local):
+                if self.client.same_content(remote, self.hasher.digests(local)):
                     continue
-                commit_id = self.client.upload_file(path, local) or commit_id
+                self.client.upload_file(path, local)
                 uploaded.append(path)
                 total += size
-            if uploaded and (commit_id is None or commit_id == head):
-                commit_id = self.client.head_commit_id()
+            # an upload's answer names no commit: the head after them holds them all
+            commit_id = self.client.head_after(head) if uploaded else head
             return PushResult(commit_id=commit_id, uploaded=uploaded, bytes_uploaded=total)
 
     def pull(self, commit_id: str, paths: Iterable[str]) -> tuple[list[str], list[str]]:

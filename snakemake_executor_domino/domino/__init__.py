@@ -9,6 +9,7 @@ from snakemake_executor_domino.domino.errors import (
     DominoAuthError,
     DominoError,
     DominoNotFound,
+    DominoReloginRequired,
     DominoTimeout,
     DominoTransientError,
     IntegrityError,
@@ -16,6 +17,7 @@ from snakemake_executor_domino.domino.errors import (
 )
 from snakemake_executor_domino.domino.files import sha1_of_file
 from snakemake_executor_domino.domino.http import Credentials
+from snakemake_executor_domino.domino.keys import Digests, file_digests
 from snakemake_executor_domino.domino.models import (
     FAILED_STATES,
     SUCCEEDED,
@@ -23,10 +25,12 @@ from snakemake_executor_domino.domino.models import (
     FileEntry,
     HardwareTier,
     Job,
+    JobPage,
     Project,
     ScheduledJob,
     ScheduledRun,
     ScheduleSpec,
+    Uploaded,
 )
 
 __all__ = [
@@ -38,16 +42,21 @@ __all__ = [
     "DominoClient",
     "DominoError",
     "DominoNotFound",
+    "DominoReloginRequired",
     "DominoTimeout",
     "DominoTransientError",
+    "Digests",
     "FileEntry",
     "HardwareTier",
     "IntegrityError",
     "Job",
+    "JobPage",
     "Project",
     "ScheduleSpec",
     "ScheduledJob",
     "ScheduledRun",
+    "Uploaded",
+    "file_digests",
     "is_transient",
     "sha1_of_file",
 ]

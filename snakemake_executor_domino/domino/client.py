@@ -22,7 +22,8 @@ from snakemake_executor_domino.domino.errors import (
 )
 from snakemake_executor_domino.domino.files import FileCalls
 from snakemake_executor_domino.domino.http import Credentials, Http
-from snakemake_executor_domino.domino.models import HardwareTier, Job, Project
+from snakemake_executor_domino.domino.keys import KeyScheme
+from snakemake_executor_domino.domino.models import HardwareTier, Job, JobPage, Project
 from snakemake_executor_domino.domino.schedules import ScheduleCalls
 
 
@@ -51,7 +52,10 @@ class DominoClient(FileCalls, ScheduleCalls):
         )
         self.owner = owner
         self.project_name = project
+        self.keys = KeyScheme()
         self._project: Project | None = None
+        # None until known: whether GET /v4/projects/{id}/commits/head exists here
+        self._head_route: bool | None = None
 
     @property
     def host(self) -> str:
@@ -136,10 +140,43 @@ class DominoClient(FileCalls, ScheduleCalls):
         return parse.hardware_tiers(body)
 
     def head_commit_id(self) -> str | None:
+        """The project's newest commit; None for a project without commits.
+
+        Domino 5.0 documents GET /v4/projects/{id}/commits/head (ProjectCommitDeprecated
+        {id, name, commitTime}); where a deployment lacks it (404 while the v1 list shows
+        commits), the v1 commit list (newest first) answers instead, from then on.
+        """
+        if self._head_route is not False:
+            try:
+                body = self.http.json(
+                    "GET", routes.head_commit(self.project_id), what="newest commit"
+                )
+            except DominoNotFound:
+                head = self._head_from_list()
+                # a 404 with commits listed means the route is missing, not the commit
+                self._head_route = False if head is not None else self._head_route
+                return head
+            self._head_route = True
+            return parse.commit_id(body)
+        return self._head_from_list()
+
+    def _head_from_list(self) -> str | None:
         commits = self.http.json(
             "GET", routes.commits(self.owner, self.project_name), what="list commits"
         )
-        return parse.head_commit_id(commits)
+        return parse.head_commit_id(commits if isinstance(commits, list) else [])
+
+    def head_after(self, previous: str | None, *, wait: float = 5.0) -> str | None:
+        """The head once it has moved on from `previous` (after uploads), waiting a little
+        for a Domino that shows a new commit later than it answers the upload."""
+        delay = 0.1
+        deadline = time.monotonic() + wait
+        while True:
+            head = self.head_commit_id()
+            if head != previous or time.monotonic() + delay > deadline:
+                return head
+            time.sleep(delay)
+            delay *= 2
 
     # ---------------------------------------------------------------- jobs
     def start_job(
@@ -156,14 +193,16 @@ class DominoClient(FileCalls, ScheduleCalls):
         `title` must be unique to this submission; it is how a start that reached Domino
         but whose answer was lost is found again.
         """
-        payload = {
-            "projectId": self.project_id,
-            "commandToRun": command,
-            "commitId": commit_id,
-            "overrideHardwareTierId": tier_id,
-            "environmentId": environment_id,
-            "title": title,
-        }
+        payload = {"projectId": self.project_id, "commandToRun": command, "title": title}
+        # left out rather than null when not wanted: no tier override means the project's
+        # default tier, no commit the newest, no environment the project's default
+        for name, value in (
+            ("commitId", commit_id),
+            ("overrideHardwareTierId", tier_id),
+            ("environmentId", environment_id),
+        ):
+            if value is not None:
+                payload[name] = value
         deadline = time.monotonic() + self.retry_budget
         delay = 1.0
         while True:
@@ -210,6 +249,15 @@ class DominoClient(FileCalls, ScheduleCalls):
         self, *, page_size: int = 50, page_no: int = 1, status: str = "all"
     ) -> tuple[list[Job], int]:
         """One page of the project's jobs, newest first, and the total count."""
+        page = self.jobs_page(page_size=page_size, page_no=page_no, status=status)
+        return page.jobs, page.total
+
+    def jobs_page(self, *, page_size: int = 50, page_no: int = 1, status: str = "all") -> JobPage:
+        """One page of the project's jobs, newest first, with the paging Domino served.
+
+        The query is python-domino's jobs_list: order_by=number and sort_by=desc are values
+        5.0's JobPagination enumerates, status=all its default.
+        """
         body = self.http.json(
             "GET",
             routes.jobs(),
@@ -224,7 +272,7 @@ class DominoClient(FileCalls, ScheduleCalls):
             },
             what="list jobs",
         )
-        return parse.job_page(body)
+        return parse.job_page(body, page_size, page_no)
 
     def stop_job(self, job_id: str, *, commit_results: bool = False) -> None:
         payload = {"projectId": self.project_id, "jobId": job_id, "commitResults": commit_results}

@@ -19,6 +19,10 @@ class DominoAuthError(DominoError):
     """Domino refused the credentials (401/403), or they could not be read."""
 
 
+class DominoReloginRequired(DominoAuthError):
+    """409: Domino wants the credentials renewed (its temporary credentials expired)."""
+
+
 class DominoNotFound(DominoError):
     pass
 

@@ -1,8 +1,8 @@
 """Project files: list a commit's directories, upload, and download with verification.
 
 A download streams to a temp file beside its target, is checked against the size Domino
-listed and announced, and only then renamed into place, so a truncated or corrupted file
-never appears at the target.
+listed and announced and, where the key scheme is known (keys.py), against the key, and
+only then renamed into place, so a truncated or corrupted file never appears at the target.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from snakemake_executor_domino.domino.errors import (
     IntegrityError,
 )
 from snakemake_executor_domino.domino.http import Http, reason
-from snakemake_executor_domino.domino.models import FileEntry
+from snakemake_executor_domino.domino.keys import (
+    Digester,
+    Digests,
+    KeyMismatch,
+    KeyScheme,
+    file_digests,
+)
+from snakemake_executor_domino.domino.models import FileEntry, Uploaded
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,7 @@ class FileCalls:
     http: Http
     owner: str
     project_name: str
+    keys: KeyScheme
 
     @property
     def project_id(self) -> str:  # provided by DominoClient
@@ -76,8 +84,9 @@ class FileCalls:
             else:
                 yield entry
 
-    def upload_file(self, project_path: str, local_path: Path) -> str | None:
-        """Upload one file (streamed); returns the new commit id when Domino reports it."""
+    def upload_file(self, project_path: str, local_path: Path) -> Uploaded:
+        """Upload one file (streamed). The answer names no commit (v1 description: path,
+        lastModified, size, key, url): the commit that holds the file is the head after it."""
         with open(local_path, "rb") as body:
             response = self.http.request(
                 "PUT",
@@ -87,9 +96,17 @@ class FileCalls:
                 what=f"upload {project_path}",
             )
         try:
-            return response.json().get("commitId")
+            answer = parse.uploaded(response.json(), project_path)
         except ValueError:
-            return None
+            answer = parse.uploaded(None, project_path)
+        if answer.key and not self.keys.settled:
+            # bytes we know for certain: the best evidence of what the key is a hash of
+            self.keys.learn_from_upload(answer.key, file_digests(local_path))
+        return answer
+
+    def same_content(self, entry: FileEntry | None, digests: Digests) -> bool:
+        """Whether the project's file (as listed) has exactly these bytes."""
+        return entry is not None and self.keys.same_content(entry.key, digests)
 
     def download_file(
         self,
@@ -138,7 +155,8 @@ class FileCalls:
             what=label,
         )
         announced = response.headers.get("Content-Length")
-        digest = hashlib.sha1()
+        size = expected_size if expected_size is not None else _int_or_none(announced)
+        digester = Digester(size, self.keys.schemes_to_compute() if expected_key else ())
         written = 0
         fd, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
@@ -148,7 +166,7 @@ class FileCalls:
                 try:
                     for chunk in response.iter_content(DOWNLOAD_CHUNK):
                         out.write(chunk)
-                        digest.update(chunk)
+                        digester.update(chunk)
                         written += len(chunk)
                 except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                     raise DominoTransientError(f"{label}: transfer broke ({reason(exc)})") from None
@@ -157,12 +175,19 @@ class FileCalls:
                     raise IntegrityError(
                         f"{label}: got {written} bytes but Domino {name} {want}; not using it."
                     )
-            if expected_key and len(expected_key) == 40 and digest.hexdigest() != expected_key:
-                raise IntegrityError(
-                    f"{label}: content hash differs from Domino's key {expected_key}"
-                )
+            try:
+                self.keys.check_download(project_path, expected_key, digester.hexdigests())
+            except KeyMismatch as exc:
+                raise IntegrityError(f"{label}: {exc}") from None
             os.replace(tmp_name, target)
             return written
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

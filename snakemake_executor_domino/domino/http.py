@@ -28,6 +28,7 @@ from snakemake_executor_domino.domino.errors import (
     DominoAuthError,
     DominoError,
     DominoNotFound,
+    DominoReloginRequired,
     DominoTimeout,
     DominoTransientError,
 )
@@ -263,6 +264,17 @@ class Http:
                 f"{label}: Domino refused the credentials ({status}: {detail}). "
                 f"The client used {self.credentials.describe()}; check "
                 "--domino-api-key / $DOMINO_USER_API_KEY or the token file.",
+                status,
+            )
+        if status == 409:
+            # python-domino's request manager turns every 409 into ReloginRequiredException
+            # ("Temporary credentials expired"); 5.0's OpenAPI calls it Relogin ("User
+            # needs to re-login"). Domino's own words stay in, in case it meant a conflict.
+            return DominoReloginRequired(
+                f"{label}: Domino answered 409 ({detail}). Domino says this when the "
+                f"credentials it was given have expired: renew them "
+                f"({self.credentials.setting()}), log in to Domino's web UI once if it asks "
+                "you to, and try again.",
                 status,
             )
         if status == 404:

@@ -16,6 +16,10 @@ class Project:
     id: str
     owner: str
     name: str
+    # the project's default hardware tier, where the answer names it (5.0's
+    # ProjectGatewayOverview does: hardwareTierId, hardwareTierName)
+    default_tier_id: str | None = None
+    default_tier_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class HardwareTier:
     is_default: bool
     cores: float | None = None
     memory_gib: float | None = None
+    gpus: int | None = None
+    cents_per_minute: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,15 @@ class FileEntry:
 
 
 @dataclass(frozen=True)
+class Uploaded:
+    """What an upload answer says about the stored file (it names no commit)."""
+
+    path: str
+    size: int | None
+    key: str | None
+
+
+@dataclass(frozen=True)
 class Job:
     id: str
     number: int | None
@@ -46,6 +61,7 @@ class Job:
     is_completed: bool
     input_commit_id: str | None
     output_commit_id: str | None
+    # 5.0's Job has no tier: filled only where an answer carries one
     tier_id: str | None
     tier_name: str | None
     submitted_ms: int | None
@@ -64,6 +80,22 @@ class Job:
     @property
     def finished(self) -> bool:
         return self.is_completed or self.status in TERMINAL_STATES
+
+
+@dataclass(frozen=True)
+class JobPage:
+    """One page of a job list, with the paging Domino says it served."""
+
+    jobs: list[Job]
+    total: int
+    page_size: int
+    page_no: int
+    # False when the answer says it is not sorted by number, newest first
+    newest_first: bool = True
+
+    @property
+    def last(self) -> bool:
+        return len(self.jobs) < self.page_size or self.page_no * self.page_size >= self.total
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ variant of an answer (see docs/client.md for which source documents which)."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from typing import Any
 
@@ -11,60 +13,137 @@ from snakemake_executor_domino.domino.models import (
     FileEntry,
     HardwareTier,
     Job,
+    JobPage,
     Project,
     ScheduledJob,
     ScheduledRun,
+    Uploaded,
 )
+
+# HTML in v1 logs: the <pre> wrapper and the <span> around each line, as python-domino's
+# runs_stdout strips them; <br> as a line break
+_HTML_LOG = re.compile(r"<pre[\s>]|</pre>|<span[\s>]|</span>", re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"</?(pre|span|div|code)\b[^>]*>", re.IGNORECASE)
+_MEMORY_UNITS = {
+    "gib": 1.0, "gi": 1.0, "gb": 1e9 / 2**30, "g": 1.0,
+    "mib": 1 / 1024, "mi": 1 / 1024, "mb": 1e6 / 2**30, "m": 1 / 1024,
+    "tib": 1024.0, "ti": 1024.0, "tb": 1e12 / 2**30,
+    "kib": 1 / 2**20, "kb": 1e3 / 2**30, "b": 1 / 2**30,
+}
 
 
 def project(body: dict[str, Any], owner: str, name: str) -> Project:
+    # 5.0 OpenAPI ProjectGatewayOverview: id, name, owner {id, userName}, hardwareTierId,
+    # hardwareTierName. No `ownerUsername` there, so the owner asked for stands in.
+    owner_info = body.get("owner") if isinstance(body.get("owner"), dict) else {}
     return Project(
-        id=body["id"],
-        owner=body.get("ownerUsername", owner),
-        name=body.get("name", name),
+        id=str(body["id"]),
+        owner=owner_info.get("userName") or owner,
+        name=body.get("name") or name,
+        default_tier_id=body.get("hardwareTierId") or None,
+        default_tier_name=body.get("hardwareTierName") or None,
     )
 
 
 def hardware_tiers(body: list[dict[str, Any]]) -> list[HardwareTier]:
-    tiers = []
-    for item in body:
-        tier = item.get("hardwareTier", item)
-        resources = tier.get("hwtResources") or {}
-        memory = resources.get("memory") or {}
-        tiers.append(
-            HardwareTier(
-                id=tier["id"],
-                name=tier.get("name", tier["id"]),
-                is_default=bool(tier.get("isDefault", item.get("isDefault", False))),
-                cores=resources.get("cores"),
-                memory_gib=memory.get("value"),
-            )
-        )
-    return tiers
+    return [hardware_tier(item) for item in body]
+
+
+def hardware_tier(item: dict[str, Any]) -> HardwareTier:
+    """One entry of GET /v4/projects/{id}/hardwareTiers, in any of its documented shapes.
+
+    5.0 OpenAPI HardwareTierWithCapacityDto: {hardwareTier: HardwareTierDto, capacity}, the
+    tier flat (cores, memory, isDefault, numberOfGpus, centsPerMinute). python-domino's
+    live tests (tests/test_jobs.py) read the default flag as hardwareTier.hwtFlags.isDefault.
+    Resources nested as hwtResources {cores, memory {value, unit}} and
+    gpuConfiguration.numberOfGpus are read too (unconfirmed by any Domino document; see
+    docs/client.md).
+    """
+    tier = item.get("hardwareTier") if isinstance(item.get("hardwareTier"), dict) else item
+    resources = tier.get("hwtResources") or {}
+    flags = tier.get("hwtFlags") or {}
+    gpu = tier.get("gpuConfiguration") or {}
+    default = _first(flags.get("isDefault"), tier.get("isDefault"), item.get("isDefault"))
+    return HardwareTier(
+        id=str(tier["id"]),
+        name=tier.get("name") or str(tier["id"]),
+        is_default=bool(default),
+        cores=_number(_first(resources.get("cores"), tier.get("cores"))),
+        memory_gib=_gib(_first(resources.get("memory"), tier.get("memory"))),
+        gpus=_integer(_first(gpu.get("numberOfGpus"), tier.get("numberOfGpus"))),
+        cents_per_minute=_number(tier.get("centsPerMinute")),
+    )
+
+
+def commit_id(item: Any) -> str | None:
+    """A commit as the v1 list gives it (an id, in python-domino's live tests) or as an
+    object with `id` (python-domino's mocked tests; 5.0 ProjectCommitDeprecated)."""
+    if isinstance(item, str):
+        return item or None
+    if isinstance(item, dict) and item.get("id"):
+        return str(item["id"])
+    return None
 
 
 def head_commit_id(commits: list[Any]) -> str | None:
-    return commits[0]["id"] if commits else None
+    """The newest commit of a v1 commit list (newest first)."""
+    return commit_id(commits[0]) if commits else None
 
 
 def file_entries(body: dict[str, Any]) -> list[FileEntry]:
-    return [
-        FileEntry(
-            path=item["path"].lstrip("/"),
-            size=int(item.get("size") or 0),
-            key=item.get("key"),
-            last_modified=item.get("lastModified"),
-            is_directory=bool(item.get("isDirectory", False)),
-        )
-        for item in body.get("data", [])
-    ]
+    return [file_entry(item) for item in body.get("data", [])]
+
+
+def file_entry(item: dict[str, Any]) -> FileEntry:
+    return FileEntry(
+        path=item["path"].strip("/"),
+        size=int(item.get("size") or 0),
+        key=item.get("key") or None,
+        last_modified=item.get("lastModified"),
+        is_directory=is_directory(item),
+    )
+
+
+def is_directory(item: dict[str, Any]) -> bool:
+    """Whether a v1 listing entry is a directory.
+
+    Neither the v1 description (it documents no listing fields) nor 5.0's
+    ProjectFileDeprecated (path, lastModified, size, key: all required, no directory
+    flag) says how a directory looks. What is documented is that every file has a blob
+    key (v1 upload answer: key required; ProjectFileDeprecated: key required), so an entry
+    without one is a directory. An explicit `isDirectory`, a `kind`/`type` naming a
+    directory, or a path ending in "/" decide first where an answer carries them.
+    """
+    if isinstance(item.get("isDirectory"), bool):
+        return item["isDirectory"]
+    for field_name in ("kind", "type"):
+        kind = item.get(field_name)
+        if isinstance(kind, str) and kind.lower() in ("dir", "directory", "folder", "tree"):
+            return True
+        if isinstance(kind, str) and kind.lower() in ("file", "blob"):
+            return False
+    return str(item.get("path", "")).endswith("/") or not item.get("key")
+
+
+def uploaded(body: Any, path: str) -> Uploaded:
+    """The v1 upload answer (path, lastModified, size, key, url); it names no commit."""
+    if not isinstance(body, dict):
+        return Uploaded(path=path, size=None, key=None)
+    size = body.get("size")
+    return Uploaded(
+        path=str(body.get("path") or path).strip("/"),
+        size=int(size) if isinstance(size, int | float) else None,
+        key=body.get("key") or None,
+    )
 
 
 def job(body: dict[str, Any]) -> Job:
     statuses = body.get("statuses") or {}
     commits = body.get("commitDetails") or {}
     stage = body.get("stageTime") or {}
-    tier = body.get("hardwareTier") or {}
+    # not in 5.0's Job schema; kept where an answer carries it
+    tier = body.get("hardwareTier") if isinstance(body.get("hardwareTier"), dict) else {}
     status = statuses.get("executionStatus") or body.get("status") or "Unknown"
     return Job(
         id=body["id"],
@@ -76,22 +155,57 @@ def job(body: dict[str, Any]) -> Job:
         input_commit_id=commits.get("inputCommitId"),
         output_commit_id=commits.get("outputCommitId"),
         tier_id=tier.get("id") or body.get("hardwareTierId"),
-        tier_name=tier.get("name"),
-        submitted_ms=stage.get("submissionTime"),
-        started_ms=stage.get("runStartTime"),
-        completed_ms=stage.get("completedTime"),
+        tier_name=tier.get("name") or body.get("hardwareTierName"),
+        submitted_ms=epoch_ms(stage.get("submissionTime")),
+        started_ms=epoch_ms(stage.get("runStartTime")),
+        completed_ms=epoch_ms(stage.get("completedTime")),
         raw=body,
     )
 
 
-def job_page(body: dict[str, Any]) -> tuple[list[Job], int]:
-    jobs = [job(item) for item in body.get("jobs", [])]
-    return jobs, int(body.get("totalCount", len(jobs)))
+def job_page(body: dict[str, Any], page_size: int, page_no: int) -> JobPage:
+    """5.0 OpenAPI JobSet: jobs, totalCount, pagination {pageSize, pageNo, sortBy, orderBy}.
+    The page size and number Domino says it served win over the ones asked for."""
+    jobs = [job(item) for item in body.get("jobs") or []]
+    paging = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
+    served_size = _integer(paging.get("pageSize"))
+    served_no = _integer(paging.get("pageNo"))
+    order, direction = paging.get("orderBy"), paging.get("sortBy")
+    return JobPage(
+        jobs=jobs,
+        total=int(body.get("totalCount", len(jobs))),
+        page_size=served_size if served_size and served_size > 0 else page_size,
+        page_no=served_no if served_no and served_no > 0 else page_no,
+        newest_first=order in (None, "number") and direction in (None, "desc"),
+    )
 
 
 def run_log(body: dict[str, Any]) -> tuple[str, str]:
-    """(setup log, output) of a v1 run stdout answer."""
-    return body.get("setup") or "", body.get("stdout") or ""
+    """(setup log, output) of a v1 run stdout answer, as plain text."""
+    return log_text(body.get("setup") or ""), log_text(body.get("stdout") or "")
+
+
+def log_text(text: str) -> str:
+    """Plain text from a v1 log field. Domino serves it as HTML: wrapped in <pre ...>,
+    lines in <span ...> (python-domino's runs_stdout strips both). Text without that
+    markup (the local Domino's) is returned as it is."""
+    if not _HTML_LOG.search(text):
+        return text
+    text = _BREAK.sub("\n", text)
+    text = _TAG.sub("", text)
+    return html.unescape(text)
+
+
+def logs_with_problem_suggestions(body: dict[str, Any]) -> str:
+    """Plain text of a v4 /jobs/{id}/logsWithProblemSuggestions answer (5.0 OpenAPI
+    LogsWithProblemSuggestion: logset {logContent [{log, logType, ...}], isComplete})."""
+    logset = body.get("logset") if isinstance(body.get("logset"), dict) else body
+    lines = [
+        str(entry.get("log", ""))
+        for entry in logset.get("logContent") or []
+        if isinstance(entry, dict) and entry.get("logType") != "complete"
+    ]
+    return log_text("".join(line if line.endswith("\n") else line + "\n" for line in lines))
 
 
 def scheduled_jobs(body: Any) -> list[ScheduledJob]:
@@ -155,3 +269,26 @@ def epoch_ms(value: Any) -> int | None:
         return int(datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp() * 1000)
     except ValueError:
         return None
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None else None
+
+
+def _gib(memory: Any) -> float | None:
+    """GiB from a flat number (5.0 HardwareTierDto.memory, taken as GiB as the admin
+    API's HardwareTierOverview.memoryInGiB is) or from {value, unit}."""
+    if isinstance(memory, dict):
+        value = _number(memory.get("value"))
+        factor = _MEMORY_UNITS.get(str(memory.get("unit") or "GiB").strip().lower())
+        return value * factor if value is not None and factor is not None else None
+    return _number(memory)

@@ -28,6 +28,10 @@ def hardware_tiers(project_id: str) -> str:
     return f"/v4/projects/{_q(project_id)}/hardwareTiers"
 
 
+def head_commit(project_id: str) -> str:
+    return f"/v4/projects/{_q(project_id)}/commits/head"
+
+
 def commits(owner: str, project: str) -> str:
     return _v1_project(owner, project) + "/commits"
 
