@@ -54,6 +54,7 @@ class DominoClient(FileCalls, ScheduleCalls):
         self.project_name = project
         self.keys = KeyScheme()
         self._project: Project | None = None
+        self._version: str | None = None
         # None until known: whether GET /v4/projects/{id}/commits/head exists here
         self._head_route: bool | None = None
 
@@ -108,7 +109,12 @@ class DominoClient(FileCalls, ScheduleCalls):
             raise DominoError(not_domino.format(f"{kind}, not JSON")) from None
         if not isinstance(body, dict) or "version" not in body:
             raise DominoError(not_domino.format("JSON without a 'version' field"))
-        return str(body["version"])
+        self._version = str(body["version"])
+        return self._version
+
+    def domino_version(self) -> str:
+        """Domino's version, asked once."""
+        return self._version if self._version is not None else self.version()
 
     @property
     def project(self) -> Project:

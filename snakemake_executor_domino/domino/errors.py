@@ -10,9 +10,10 @@ TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 class DominoError(Exception):
     """A Domino API call failed; the message names the call, the status and Domino's words."""
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, detail: str | None = None):
         super().__init__(message)
         self.status = status
+        self.detail = detail  # Domino's own words, where it answered
 
 
 class DominoAuthError(DominoError):

@@ -276,16 +276,17 @@ class Http:
                 f"({self.credentials.setting()}), log in to Domino's web UI once if it asks "
                 "you to, and try again.",
                 status,
+                detail,
             )
         if status == 404:
-            return DominoNotFound(f"{label}: not found (404: {detail})", status)
+            return DominoNotFound(f"{label}: not found (404: {detail})", status, detail)
         if status in TRANSIENT_STATUS:
             return DominoTransientError(
                 f"{label}: Domino kept answering {status} ({detail}) through the retry "
                 "budget; try again later or raise --domino-retry-budget.",
                 status,
             )
-        return DominoError(f"{label}: Domino answered {status}: {detail}", status)
+        return DominoError(f"{label}: Domino answered {status}: {detail}", status, detail)
 
 
 def _exhausted(exc: requests.RequestException) -> bool:

@@ -1,28 +1,48 @@
 """Scheduled jobs: Domino's /v4/projects/{projectId}/scheduledjobs, and the request bodies
-it takes. The fire-now and fire-history calls are local-Domino extras: where a Domino has
-no such route they answer None, and callers manage without them."""
+it takes (5.0's or newer Domino's, by its version). The fire-now and fire-history calls are
+local-Domino extras under /_local/: where a Domino has no such route they answer None, and
+callers manage without them (see cli/schedule.py)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from snakemake_executor_domino.domino import parse, routes
-from snakemake_executor_domino.domino.errors import DominoNotFound
+from snakemake_executor_domino.domino.errors import (
+    DominoError,
+    DominoNotFound,
+    DominoReloginRequired,
+)
 from snakemake_executor_domino.domino.http import Http
 from snakemake_executor_domino.domino.models import Job, ScheduledJob, ScheduledRun, ScheduleSpec
 
-# What Domino's scheduled-job PUT takes (python-domino's scheduled_job_update); the other
-# fields of a GET answer (id, created, names, local extras) are read-only.
-_SCHEDULE_WRITABLE = (
-    "title", "command", "schedule", "timezoneId", "isPaused", "allowConcurrentExecution",
-    "hardwareTierIdentifier", "environmentRevisionSpec", "scheduledByUserId",
-    "notifyOnCompleteEmailAddresses", "publishModelId", "capacityType",
-    "overrideEnvironmentId", "externalVolumeMounts", "computeClusterProperties",
-    "mainRepoGitRef",
-)
+# Fields of a scheduled job's answer that its PUT does not take: in 5.0's ScheduledJobDto
+# but not its UpdatedScheduledJobDTO, and the schedule's humanReadableCronString (in
+# CronScheduleDTO, not EditCronScheduleDTO). `nextScheduledTime` and `lastRun` were local
+# Domino extras, never Domino's. `dataConfig` (newer Domino's answers, python-domino's
+# scheduled-job branch) goes back as the top-level fields that branch sends.
+READ_ONLY = frozenset({
+    "id", "created", "projectId", "hardwareTierName", "scheduledByUserName",
+    "nextScheduledTime", "lastRun", "dataConfig",
+})
+READ_ONLY_SCHEDULE = frozenset({"humanReadableCronString"})
+ACTIVE_REVISION = "ActiveRevision"
 
 
-def create_body(spec: ScheduleSpec, user_id: str) -> dict[str, Any]:
+def newer_api(version: str) -> bool:
+    """Whether a Domino of this version takes newer Domino's scheduled-job body.
+
+    5.0's OpenAPI (NewScheduledJobDto) requires publishAfterCompleted and names the
+    revision overrideEnvironmentRevisionSpec; newer Domino (python-domino's scheduled-job
+    branch) takes environmentRevisionSpec and no publishAfterCompleted. No document says in
+    which release it changed: 6 and later are taken as newer, 5.x and older as 5.0.
+    """
+    match = re.match(r"\s*v?(\d+)", version or "")
+    return match is not None and int(match.group(1)) >= 6
+
+
+def create_body(spec: ScheduleSpec, user_id: str, version: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "title": spec.title,
         "command": spec.command,
@@ -31,21 +51,30 @@ def create_body(spec: ScheduleSpec, user_id: str) -> dict[str, Any]:
         "isPaused": spec.paused,
         "allowConcurrentExecution": spec.concurrent,
         "hardwareTierIdentifier": spec.tier_id,
-        "environmentRevisionSpec": "ActiveRevision",
         "scheduledByUserId": user_id,
         "notifyOnCompleteEmailAddresses": list(spec.notify),
     }
+    if newer_api(version):
+        body["environmentRevisionSpec"] = ACTIVE_REVISION
+    else:
+        body["publishAfterCompleted"] = False
+        body["overrideEnvironmentRevisionSpec"] = ACTIVE_REVISION
     if spec.environment_id:
         body["overrideEnvironmentId"] = spec.environment_id
     return body
 
 
 def update_payload(raw: dict[str, Any]) -> dict[str, Any]:
-    """A scheduled job's GET answer as the body of its PUT (all settings, kept as they are)."""
-    payload = {key: raw[key] for key in _SCHEDULE_WRITABLE if key in raw}
+    """A scheduled job's GET answer as the body of its PUT: everything Domino returned but
+    the read-only fields, so settings this client does not know survive a pause."""
+    payload = {key: value for key, value in raw.items() if key not in READ_ONLY}
+    if isinstance(payload.get("schedule"), dict):
+        payload["schedule"] = {
+            k: v for k, v in payload["schedule"].items() if k not in READ_ONLY_SCHEDULE
+        }
     data = raw.get("dataConfig") or {}
     for key in ("snapshotDatasetsOnCompletion", "snapshotNetAppVolumesOnCompletion"):
-        if key in data:
+        if key in data and key not in payload:
             payload[key] = data[key]
     return payload
 
@@ -59,6 +88,9 @@ class ScheduleCalls:
 
     @property
     def project_id(self) -> str:  # provided by DominoClient
+        raise NotImplementedError
+
+    def domino_version(self) -> str:  # provided by DominoClient
         raise NotImplementedError
 
     def current_user_id(self) -> str:
@@ -90,7 +122,7 @@ class ScheduleCalls:
     def create_scheduled_job(self, spec: ScheduleSpec) -> ScheduledJob:
         # a POST is never repeated blindly (see http.py): a lost answer could mean the
         # schedule exists, and a second one would fire every job twice
-        payload = create_body(spec, self.current_user_id())
+        payload = create_body(spec, self.current_user_id(), self.domino_version())
         body = self.http.json(
             "POST",
             routes.scheduled_jobs(self.project_id),
@@ -120,7 +152,7 @@ class ScheduleCalls:
         )
 
     def run_scheduled_job(self, schedule_id: str) -> Job | None:
-        """Fire now (local-Domino route); None where the Domino has no such route."""
+        """Fire now: a local-Domino extra (no Domino has such a call); None where absent."""
         self.get_scheduled_job(schedule_id)
         try:
             body = self.http.json(
@@ -130,10 +162,16 @@ class ScheduleCalls:
             )
         except DominoNotFound:
             return None
+        except DominoReloginRequired as exc:
+            # not Domino's 409: the local Domino refusing to fire (a sequential schedule
+            # whose previous job still runs), in its own words
+            raise DominoError(
+                f"fire scheduled job {schedule_id}: refused ({exc.detail})", exc.status
+            ) from None
         return parse.job(body)
 
     def scheduled_job_runs(self, schedule_id: str, limit: int = 20) -> list[ScheduledRun] | None:
-        """The schedule's fires, newest first (local-Domino route); None where unsupported."""
+        """The schedule's fires, newest first: a local-Domino extra; None where absent."""
         try:
             body = self.http.json(
                 "GET",
