@@ -8,10 +8,8 @@ from the job's output commit.
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
-import time
 import uuid
 from collections.abc import AsyncGenerator
 from pathlib import Path
@@ -21,9 +19,10 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
+from snakemake_executor_domino.cancel import Canceller, Registry
+from snakemake_executor_domino.checks import JobChecks
 from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.domino import (
-    DominoClient,
     DominoError,
     DominoNotFound,
     Job,
@@ -32,6 +31,7 @@ from snakemake_executor_domino.domino import (
 from snakemake_executor_domino.jobs import (
     describe_job,
     job_title,
+    local_inputs,
     output_paths,
     run_marker,
     save_job_log,
@@ -39,17 +39,16 @@ from snakemake_executor_domino.jobs import (
 )
 from snakemake_executor_domino.journal import Journal, job_key
 from snakemake_executor_domino.polling import JobPoller
-from snakemake_executor_domino.sources import ensure_dominoignore, workflow_sources
-from snakemake_executor_domino.tiers import TierResolver, requested_tier
+from snakemake_executor_domino.sources import ensure_dominoignore, human_size, workflow_sources
+from snakemake_executor_domino.tiers import TierResolver
 from snakemake_executor_domino.tiers import describe as describe_tier
 from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
 
 LOCAL_POLL_SECONDS = 1.0
 REMOTE_POLL_SECONDS = 5.0
-# Ctrl-C / SIGTERM: seconds all stop requests together may take, and each call's retry
-# budget meanwhile (the full budget would keep an interrupted run waiting for minutes when
-# Domino is unreachable).
-CANCEL_SECONDS = 60
+# Ctrl-C / SIGTERM: each stop call's retry budget (the full budget would keep an
+# interrupted run waiting for minutes when Domino is unreachable); all of them together
+# are bounded by --domino-cancel-timeout.
 CANCEL_RETRY_BUDGET = 10.0
 # Polling cycles in which pulling back a succeeded job's outputs may fail transiently
 # (each after the client's own retries) before the job is reported failed.
@@ -85,14 +84,14 @@ class Executor(RemoteExecutor):
                 settings.default_tier,
                 self.client.project.default_tier_id,
             )
-            self._check_tiers()
+            self.checks = JobChecks(self.tiers, self.logger)
             self.transfer = Transfer(
                 self.client,
                 self.workdir,
                 max_file_size=settings.max_file_size,
                 hasher=FileHasher(),
             )
-            self._check_files()
+            self.checks.before_any_job(self.workflow.dag.needrun_jobs(), self.transfer)
             self._push_sources()
         except (DominoError, TransferError) as exc:
             self.connection.close()
@@ -105,6 +104,10 @@ class Executor(RemoteExecutor):
         # Every Domino job this run started, by id; cancel_jobs stops them from here
         # because Snakemake's own active list misses jobs that are being checked.
         self.submitted: dict[str, SubmittedJobInfo] = {}
+        # starts sent but not answered yet (title -> journal key), and what each title of
+        # this run describes: how cancel_jobs finds and names a start in flight
+        self.starting: dict[str, str | None] = {}
+        self.labels: dict[str, str] = {}
         self._pull_failures: dict[str, int] = {}
         self._pulled_keys: list[str | None] = []
         self.next_seconds_between_status_checks = settings.poll_interval or (
@@ -135,49 +138,19 @@ class Executor(RemoteExecutor):
                 f"{project.owner}/{project.name}."
             )
 
-    def _check_tiers(self) -> None:
-        """Fail before any job starts if a rule names a tier the project lacks."""
-        problems = []
-        for job in self.workflow.dag.needrun_jobs():
-            try:
-                self.tiers.resolve(requested_tier(job))
-            except ConfigurationError as exc:
-                problems.append(f"rule {job.rule.name}: {exc}")
-        if problems:
-            unique = sorted(set(problems))
-            raise WorkflowError(
-                "Unknown Domino hardware tier; no job was started.\n" + "\n".join(unique)
-            )
-
-    def _check_files(self) -> None:
-        """Fail before any job starts if a job's file lies outside the working directory
-        (it could be neither pushed nor pulled back) or an input is over the size limit."""
-        problems = []
-        for job in self.workflow.dag.needrun_jobs():
-            outputs, logs = output_paths(job)
-            for path in [*_local_inputs(job), *outputs, *logs]:
-                try:
-                    self.transfer.check_path(path)
-                except TransferError as exc:
-                    problems.append(f"rule {job.rule.name}: {exc}")
-        if problems:
-            unique = sorted(set(problems))
-            raise WorkflowError(
-                "A job's files cannot be moved to or from Domino; no job was started.\n"
-                + "\n".join(unique)
-            )
-
     def _push_sources(self) -> None:
-        ignore_changed = ensure_dominoignore(self.workdir)
-        sources = workflow_sources(self.workflow, self.workdir)
-        if ignore_changed:
-            sources.append(".dominoignore")
-        result = self.transfer.push(sources)
+        ensure_dominoignore(self.workdir)
+        settings = self.workflow.executor_settings
+        sources = workflow_sources(self.workflow, self.workdir, max_total=settings.max_sync_size)
+        result = self.transfer.push(sources.paths)
         if result.uploaded:
-            self.logger.info(
-                f"Domino executor: pushed {len(result.uploaded)} workflow source file(s) "
-                f"({result.bytes_uploaded} bytes) to the project."
+            pushed = (
+                f"pushed {len(result.uploaded)} the project lacked "
+                f"({human_size(result.bytes_uploaded)})"
             )
+        else:
+            pushed = "the project already holds them all"
+        self.logger.info(f"Domino executor: workflow files: {sources.describe()}; {pushed}.")
 
     # ---------------------------------------------------------------- submit
     def run_job(self, job: JobExecutorInterface) -> None:
@@ -185,9 +158,8 @@ class Executor(RemoteExecutor):
         settings = self.workflow.executor_settings
         what = describe_job(job)
         try:
-            requested = requested_tier(job)
-            tier = self.tiers.resolve(requested)
-            inputs = self.transfer.local_files(_local_inputs(job))
+            requested, tier = self.checks.at_submission(job)
+            inputs = self.transfer.local_files(local_inputs(job))
             command = self.format_job_exec(job)
             key = job_key(command, tier.id if tier else "", self.transfer.hashes(inputs))
             domino_job = self._reattach(key, what)
@@ -195,16 +167,12 @@ class Executor(RemoteExecutor):
             if domino_job is None:
                 pushed = self.transfer.push(inputs)
                 title = job_title(job, self.run_id)
-                # recorded before the start: a crash before its answer leaves the title
-                self.journal.starting(key, title)
-                domino_job = self.client.start_job(
-                    command,
-                    title=title,
+                domino_job = self._start(
+                    key, title, what, command,
                     commit_id=pushed.commit_id,
                     tier_id=self.tiers.override(requested),
                     environment_id=settings.environment_id,
                 )
-                self.journal.submitted(key, domino_job.id)
                 if pushed.uploaded:
                     uploads = f", uploaded {len(pushed.uploaded)} input file(s)"
         except (DominoError, TransferError, ConfigurationError) as exc:
@@ -212,12 +180,28 @@ class Executor(RemoteExecutor):
             return
         info = SubmittedJobInfo(job, external_jobid=domino_job.id, aux={"key": key})
         self.submitted[domino_job.id] = info
+        self.starting.pop(domino_job.title, None)  # only now: cancel_jobs sees it either way
         self.poller.track(domino_job)
         self.logger.info(
             f"{what}: Domino job #{domino_job.number} on {describe_tier(tier)}{uploads}: "
             f"{self.client.job_url(domino_job.id)}"
         )
         self.report_job_submission(info)
+
+    def _start(self, key: str, title: str, what: str, command: str, **where) -> Job:
+        # recorded before the start: a crash before its answer leaves the title, and an
+        # interrupt meanwhile finds the job by it
+        self.journal.starting(key, title)
+        self.labels[title] = what
+        self.starting[title] = key
+        try:
+            domino_job = self.client.start_job(command, title=title, **where)
+        except DominoError as exc:
+            if not is_transient(exc):  # refused: nothing started
+                self.starting.pop(title, None)
+            raise
+        self.journal.submitted(key, domino_job.id)
+        return domino_job
 
     def _reattach(self, key: str, what: str) -> Job | None:
         """The Domino job an interrupted earlier run started for this very job, if usable."""
@@ -379,52 +363,27 @@ class Executor(RemoteExecutor):
 
     # ---------------------------------------------------------------- stop
     def cancel_jobs(self, active_jobs: list[SubmittedJobInfo]) -> None:
-        ids = list(dict.fromkeys([*self.submitted, *(i.external_jobid for i in active_jobs)]))
-        stopped, failed = [], []
-        deadline = time.monotonic() + CANCEL_SECONDS
-        client = self.client.with_retry_budget(CANCEL_RETRY_BUDGET)
-        for job_id in ids:
-            if job_id is None:
-                continue
-            info = self.submitted.get(job_id)
-            label = describe_job(info.job) if info else job_id
-            if time.monotonic() > deadline:
-                failed.append(f"{label} (no time left)")
-                continue
-            try:
-                client.stop_job(job_id, commit_results=False)
-                stopped.append(label)
-                if info is not None:
-                    self.journal.settled(info.aux.get("key"))
-            except DominoError as exc:
-                failed.append(f"{label} ({exc})")
-        for job in self._unrecorded_jobs(client, set(ids)):
-            try:
-                client.stop_job(job.id, commit_results=False)
-                stopped.append(f"{job.title} (started as the run was interrupted)")
-            except DominoError as exc:
-                failed.append(f"{job.title} ({exc})")
-        if stopped:
-            self.logger.info(
-                f"Domino executor: stopped {len(stopped)} Domino job(s): " + "; ".join(stopped)
-            )
-        if failed:
-            self.logger.error(
-                "Domino executor: could not stop: " + "; ".join(failed) + ". Stop them in "
-                "Domino's UI or with `snakemake-domino jobs stop ID`."
-            )
+        seconds = self.workflow.executor_settings.cancel_timeout
+        registry = Registry(starting=dict(self.starting), labels=self.labels)
+        for info in [*self.submitted.values(), *active_jobs]:
+            if info.external_jobid is not None:
+                key = (info.aux or {}).get("key")
+                registry.submitted[info.external_jobid] = (describe_job(info.job), key)
+        canceller = Canceller(
+            self.client.with_retry_budget(min(CANCEL_RETRY_BUDGET, seconds)),
+            run_marker(self.run_id),
+            self._settle_quietly,
+            seconds=seconds,
+        )
+        canceller.cancel(registry).report(self.logger)
         self.submitted.clear()
+        self.starting.clear()
 
-    def _unrecorded_jobs(self, client: DominoClient, known: set[str | None]) -> list[Job]:
-        """Jobs of this run that are still going but that no submission recorded: a start
-        interrupted after it reached Domino. Found by the run's mark in their titles."""
+    def _settle_quietly(self, key: str | None) -> None:
         try:
-            jobs, _ = client.list_jobs(page_size=100)
-        except DominoError as exc:
-            self.logger.warning(f"Domino executor: could not list jobs to stop: {exc}")
-            return []
-        marker = run_marker(self.run_id)
-        return [j for j in jobs if marker in j.title and j.id not in known and not j.finished]
+            self.journal.settled(key)
+        except OSError:
+            pass  # the job is stopped; a rerun finds it Stopped and starts it afresh
 
     def shutdown(self) -> None:
         embedded = self.connection.embedded
@@ -470,8 +429,3 @@ def _treat_sigterm_as_interrupt() -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
-
-
-def _local_inputs(job: JobExecutorInterface) -> list[str]:
-    """The job's input files that exist here (storage-backed ones are fetched in the job)."""
-    return [str(f) for f in job.input if os.path.exists(f)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -40,6 +41,11 @@ def run_marker(run_id: str) -> str:
 
 def _members(job: JobExecutorInterface):
     return list(job.jobs) if job.is_group() else [job]
+
+
+def local_inputs(job: JobExecutorInterface) -> list[str]:
+    """The job's input files that exist here (storage-backed ones are fetched in the job)."""
+    return [str(f) for f in job.input if os.path.exists(f)]
 
 
 def output_paths(job: JobExecutorInterface) -> tuple[list[str], list[str]]:

@@ -122,6 +122,26 @@ class ExecutorSettings(ExecutorSettingsBase):
             "type": int,
         },
     )
+    max_sync_size: int = field(
+        default=200 * 1024**2,
+        metadata={
+            "help": "Largest total size (bytes) of the workflow files pushed before the "
+            "first job (git-tracked files in a git repository, else every file of the "
+            "working directory not in .dominoignore); more fails with the biggest files "
+            "named. Default 200 MiB.",
+            "env_var": True,
+            "type": int,
+        },
+    )
+    cancel_timeout: float = field(
+        default=60.0,
+        metadata={
+            "help": "Seconds that stopping this run's Domino jobs on Ctrl-C or SIGTERM "
+            "may take in all; jobs not stopped by then are named, to stop in Domino.",
+            "env_var": True,
+            "type": float,
+        },
+    )
     local_root: Optional[str] = field(
         default=None,
         metadata={

@@ -1,25 +1,91 @@
-"""The workflow's own files (Snakefile, scripts, config) that every job needs."""
+"""The workflow's own files (Snakefile, scripts, helpers, config) that every job needs.
+
+Which files, by the rule docs/compatibility.md states ("What reaches a job"):
+- in a git repository, Snakemake's own source list for remote jobs (`DAG.get_sources()`:
+  the Snakefile and its includes, each script's directory, conda env files, config files,
+  and every git-tracked file below the working directory), as Snakemake's cloud executors
+  ship it;
+- outside one, what Domino's own CLI would sync: every file below the working directory.
+Either way less the `.dominoignore` patterns, Snakemake's `.snakemake/` and `.git/`, and
+byte-code caches; and the total is held to a size guard, since a stray data directory would
+otherwise be copied into the project before the first job.
+"""
 
 from __future__ import annotations
 
+import heapq
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-DOMINOIGNORE = ".dominoignore"
+from snakemake_executor_domino.ignore import IGNORE_FILE, IgnoreRules
+from snakemake_executor_domino.transfer import TransferError
+
+DOMINOIGNORE = IGNORE_FILE
 # Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must
 # never land in the project's output commit. Its metadata records may: they are what lets a
 # scheduled run, which starts from the project's files, notice changed params or code.
 REQUIRED_IGNORES = (".snakemake/*", "!.snakemake/metadata/")
 # What earlier versions wrote; it hides the metadata too, so it is replaced.
 LEGACY_IGNORES = (".snakemake/",)
+# Never pushed, whatever .dominoignore says: this machine's Snakemake state (locks, the
+# embedded local Domino's state, its own metadata) and git's object store.
+NEVER_PUSHED = (".snakemake", ".git")
+GIT_TRACKED = "git-tracked"
+DIRECTORY_SYNC = "directory sync"
+BIGGEST_SHOWN = 5
 
 
-def workflow_sources(workflow, workdir: Path) -> list[str]:
-    """Snakemake's own list of sources plus the config files, relative to workdir."""
-    sources: set[str] = set()
+@dataclass
+class Sources:
+    paths: list[str]  # relative to the working directory, sorted
+    how: str  # GIT_TRACKED or DIRECTORY_SYNC
+    total_bytes: int
+
+    def describe(self) -> str:
+        if self.how == GIT_TRACKED:
+            why = "git-tracked and Snakemake's sources"
+        else:
+            why = "directory sync: not in a git repository"
+        return f"{len(self.paths)} file(s), {human_size(self.total_bytes)} ({why})"
+
+
+def workflow_sources(workflow, workdir: Path, *, max_total: int) -> Sources:
+    """The files to push before the first job; TransferError if they exceed `max_total`."""
+    rules = _ignore_rules(workdir)
+    if in_git_repository(workdir):
+        how, candidates = GIT_TRACKED, _snakemake_sources(workflow, workdir)
+    else:
+        how, candidates = DIRECTORY_SYNC, _directory_files(workdir, rules)
+    paths = sorted(p for p in candidates if _kept(p, rules) and (workdir / p).is_file())
+    if (workdir / DOMINOIGNORE).is_file() and DOMINOIGNORE not in paths:
+        paths.append(DOMINOIGNORE)  # the project needs it before the first job's commit
+    sizes = {path: (workdir / path).stat().st_size for path in paths}
+    sources = Sources(paths=sorted(paths), how=how, total_bytes=sum(sizes.values()))
+    if sources.total_bytes > max_total:
+        raise TransferError(_too_big(sources, sizes, workdir, max_total))
+    return sources
+
+
+def in_git_repository(workdir: Path) -> bool:
+    """True if git knows `workdir` as part of a work tree (Snakemake then lists its files)."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    result = subprocess.run(
+        [git, "rev-parse", "--is-inside-work-tree"],
+        cwd=workdir, capture_output=True, text=True, check=False,
+    )
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def _snakemake_sources(workflow, workdir: Path) -> set[str]:
+    """Snakemake's own list plus the config files and the workflow profile."""
+    found: set[str] = set()
     for path in workflow.dag.get_sources():
-        # Snakemake lists every file beside a script, byte-code caches included.
-        if not str(path).startswith("..") and not _is_cache(Path(path)):
-            sources.add(str(path))
+        found.add(os.path.normpath(path))
     for path in getattr(workflow, "configfiles", None) or []:
         candidate = Path(path)
         if candidate.is_absolute():
@@ -27,15 +93,68 @@ def workflow_sources(workflow, workdir: Path) -> list[str]:
                 candidate = candidate.relative_to(workdir)
             except ValueError:
                 continue
-        sources.add(str(candidate))
+        found.add(os.path.normpath(candidate))
     profile = workdir / "workflow" / "profiles"
     if profile.is_dir():
-        sources.add(str(profile.relative_to(workdir)))
-    return sorted(s for s in sources if (workdir / s).exists())
+        for child in profile.rglob("*"):
+            found.add(child.relative_to(workdir).as_posix())
+    return {p for p in found if not p.startswith("..") and not os.path.isabs(p)}
 
 
-def _is_cache(path: Path) -> bool:
-    return "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo")
+def _directory_files(workdir: Path, rules: IgnoreRules) -> set[str]:
+    """Every file below workdir that .dominoignore does not exclude (symlinks not followed
+    into directories: a link out of the tree would drag the machine's files along)."""
+    found: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(workdir):
+        relative = Path(dirpath).relative_to(workdir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not (prefix == "" and d in NEVER_PUSHED)
+            and not rules.is_ignored_dir(prefix + d)
+            and not os.path.islink(os.path.join(dirpath, d))
+        )
+        found.update(prefix + name for name in filenames)
+    return found
+
+
+def _kept(path: str, rules: IgnoreRules) -> bool:
+    parts = Path(path).parts
+    if not parts or parts[0] in NEVER_PUSHED:
+        return False
+    if "__pycache__" in parts or path.endswith((".pyc", ".pyo")):
+        return False
+    return not rules.is_ignored(Path(path).as_posix())
+
+
+def _ignore_rules(workdir: Path) -> IgnoreRules:
+    path = workdir / DOMINOIGNORE
+    return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
+
+
+def _too_big(sources: Sources, sizes: dict[str, int], workdir: Path, limit: int) -> str:
+    biggest = heapq.nlargest(BIGGEST_SHOWN, sizes.items(), key=lambda item: item[1])
+    shown = ", ".join(f"{path} ({human_size(size)})" for path, size in biggest)
+    if sources.how == GIT_TRACKED:
+        what = f"the git-tracked files and Snakemake's sources below {workdir}"
+    else:
+        what = f"every file below {workdir} (no git repository: directory sync)"
+    return (
+        f"The workflow files to push to Domino before the first job, {what}, total "
+        f"{human_size(sources.total_bytes)}, over the limit of {human_size(limit)} "
+        f"(--domino-max-sync-size). Biggest: {shown}. Keep such files out with lines in "
+        f"{DOMINOIGNORE} (e.g. `{biggest[0][0]}`), keep big data in a Domino dataset, or "
+        "raise --domino-max-sync-size."
+    )
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
 
 
 def ensure_dominoignore(workdir: Path) -> bool:

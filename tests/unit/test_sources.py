@@ -1,0 +1,109 @@
+"""Which workflow files are pushed (pure parts: no Snakemake, no Domino)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from snakemake_executor_domino.sources import (
+    DIRECTORY_SYNC,
+    GIT_TRACKED,
+    human_size,
+    in_git_repository,
+    workflow_sources,
+)
+from snakemake_executor_domino.transfer import TransferError
+
+
+def tree(root, files: dict[str, bytes | str]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
+def test_directory_sync_keeps_out_dominoignore_snakemake_state_and_caches(tmp_path):
+    tree(tmp_path, {
+        "Snakefile": "rule a: pass",
+        "helper.py": "",
+        "scripts/__pycache__/x.cpython-311.pyc": b"\0",
+        "scripts/step.py": "",
+        ".snakemake/metadata/abc": "{}",
+        ".snakemake/domino-local/state.db": b"\0",
+        ".git/config": "",
+        "scratch/keep.txt": "",
+        "scratch/drop.tmp": "",
+        "build/out.o": b"\0",
+        ".dominoignore": "*.tmp\nbuild/\n!.snakemake/metadata/\n",
+    })
+    sources = workflow_sources(None, tmp_path, max_total=10**6)
+    assert sources.how == DIRECTORY_SYNC
+    assert sources.paths == [
+        ".dominoignore", "Snakefile", "helper.py", "scratch/keep.txt", "scripts/step.py",
+    ]
+    assert sources.total_bytes == sum((tmp_path / p).stat().st_size for p in sources.paths)
+    assert "directory sync" in sources.describe()
+
+
+def test_symlinked_directory_is_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    tree(outside, {"secret.txt": "x"})
+    workdir = tmp_path / "wf"
+    tree(workdir, {"Snakefile": ""})
+    (workdir / "linked").symlink_to(outside, target_is_directory=True)
+    assert workflow_sources(None, workdir, max_total=10**6).paths == ["Snakefile"]
+
+
+def test_size_guard_names_the_biggest_files(tmp_path):
+    tree(tmp_path, {"Snakefile": "", "a.bin": b"\0" * 5000, "b.bin": b"\0" * 3000})
+    with pytest.raises(TransferError) as caught:
+        workflow_sources(None, tmp_path, max_total=4000)
+    message = str(caught.value)
+    assert "total 8.0 kB, over the limit of 4.0 kB (--domino-max-sync-size)" in message
+    assert "Biggest: a.bin (5.0 kB), b.bin (3.0 kB), Snakefile (0 bytes)." in message
+    assert "lines in .dominoignore (e.g. `a.bin`)" in message
+
+
+class _DAG:
+    def __init__(self, sources):
+        self._sources = sources
+
+    def get_sources(self):
+        return self._sources
+
+
+class _Workflow:
+    def __init__(self, sources, configfiles=()):
+        self.dag = _DAG(sources)
+        self.configfiles = list(configfiles)
+
+
+def test_git_repository_uses_snakemakes_list_less_dominoignore(tmp_path, monkeypatch):
+    if subprocess.run(["git", "--version"], capture_output=True).returncode != 0:
+        pytest.fail("git is not installed")
+    tree(tmp_path, {
+        "Snakefile": "", "helper.py": "", "big/data.csv": "1", "untracked.txt": "",
+        "config.yaml": "", ".dominoignore": "big/\n",
+    })
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert in_git_repository(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    workflow = _Workflow(["Snakefile", "helper.py", "big/data.csv", "../elsewhere.py"],
+                         configfiles=[tmp_path / "config.yaml"])
+    sources = workflow_sources(workflow, tmp_path, max_total=10**6)
+    assert sources.how == GIT_TRACKED
+    assert sources.paths == [".dominoignore", "Snakefile", "config.yaml", "helper.py"]
+
+
+def test_not_a_git_repository(tmp_path):
+    assert not in_git_repository(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(0, "0 bytes"), (999, "999 bytes"), (1000, "1.0 kB"), (2_500_000, "2.5 MB"),
+     (7 * 10**12, "7000.0 GB")],
+)
+def test_human_size(size, shown):
+    assert human_size(size) == shown
