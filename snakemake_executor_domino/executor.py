@@ -32,17 +32,22 @@ from snakemake_executor_domino.jobs import (
     describe_job,
     job_title,
     local_inputs,
-    output_paths,
     run_marker,
     save_job_log,
     tail,
 )
 from snakemake_executor_domino.journal import Journal, job_key
+from snakemake_executor_domino.outputs import OutputPlan, plan_outputs, recorder_command
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.sources import ensure_dominoignore, human_size, workflow_sources
 from snakemake_executor_domino.tiers import TierResolver
 from snakemake_executor_domino.tiers import describe as describe_tier
-from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
+from snakemake_executor_domino.transfer import (
+    FileHasher,
+    Transfer,
+    TransferError,
+    project_path,
+)
 
 LOCAL_POLL_SECONDS = 1.0
 REMOTE_POLL_SECONDS = 5.0
@@ -161,6 +166,8 @@ class Executor(RemoteExecutor):
             requested, tier = self.checks.at_submission(job)
             inputs = self.transfer.local_files(local_inputs(job))
             command = self.format_job_exec(job)
+            # what the command passes as --unneeded-temp-files: the job may delete those
+            unneeded = [str(f) for f in self.workflow.dag.get_unneeded_temp_files(job)]
             key = job_key(command, tier.id if tier else "", self.transfer.hashes(inputs))
             domino_job = self._reattach(key, what)
             uploads = ""
@@ -178,7 +185,9 @@ class Executor(RemoteExecutor):
         except (DominoError, TransferError, ConfigurationError) as exc:
             self.report_job_error(SubmittedJobInfo(job), msg=f"{what}: {exc}")
             return
-        info = SubmittedJobInfo(job, external_jobid=domino_job.id, aux={"key": key})
+        info = SubmittedJobInfo(
+            job, external_jobid=domino_job.id, aux={"key": key, "unneeded": unneeded}
+        )
         self.submitted[domino_job.id] = info
         self.starting.pop(domino_job.title, None)  # only now: cancel_jobs sees it either way
         self.poller.track(domino_job)
@@ -202,6 +211,13 @@ class Executor(RemoteExecutor):
             raise
         self.journal.submitted(key, domino_job.id)
         return domino_job
+
+    def get_job_exec_suffix(self, job: JobExecutorInterface) -> str:
+        """After Snakemake succeeds in the job: record the links, empty directories and
+        executable bits among its outputs, which Domino's file listing cannot show."""
+        plan = plan_outputs(job)
+        paths = [project_path(p, self.workdir) for p in plan.recorded]
+        return recorder_command(self.get_python_executable(), plan, paths)
 
     def _reattach(self, key: str, what: str) -> Job | None:
         """The Domino job an interrupted earlier run started for this very job, if usable."""
@@ -261,15 +277,19 @@ class Executor(RemoteExecutor):
     def _finish(self, info: SubmittedJobInfo, job: Job) -> None:
         what = describe_job(info.job)
         url = self.client.job_url(job.id)
-        outputs, logs = output_paths(info.job)
+        plan = plan_outputs(info.job, (info.aux or {}).get("unneeded", ()))
         commit = job.output_commit_id
         if job.succeeded:
             if commit is None:
                 self._forget(info)
                 self.report_job_error(info, msg=f"{what}: Domino job {url} has no output commit.")
                 return
-            _, missing = self.transfer.pull(commit, outputs)
-            self.transfer.pull(commit, logs)
+            try:
+                missing = self._pull_outputs(commit, plan)
+            except TransferError as exc:  # nothing a rerun would change
+                self._forget(info)
+                self.report_job_error(info, msg=f"{what}: Domino job {url} succeeded, but {exc}")
+                return
             if missing:
                 self._forget(info)
                 self.report_job_error(
@@ -290,7 +310,7 @@ class Executor(RemoteExecutor):
         log_file = save_job_log(self.workdir, info.job, job, log_text)
         if commit is not None:
             try:
-                self.transfer.pull(commit, logs)  # the rule's own log: why it failed
+                self.transfer.pull(commit, plan.logs)  # the rule's own log: why it failed
             except (DominoError, TransferError) as exc:
                 self.logger.warning(f"{what}: its log files could not be pulled back: {exc}")
         self._forget(info)
@@ -300,6 +320,15 @@ class Executor(RemoteExecutor):
             f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
             aux_logs=[str(log_file)],
         )
+
+    def _pull_outputs(self, commit: str, plan: OutputPlan) -> list[str]:
+        """Bring back what a succeeded job left of its declared files; the missing ones."""
+        manifest = self.transfer.read_manifest(commit, plan.manifest)
+        _, missing = self.transfer.pull(
+            commit, plan.required, optional=plan.optional, manifest=manifest
+        )
+        self.transfer.pull(commit, [], optional=plan.logs, manifest=manifest)
+        return missing
 
     def _settle_pulled(self) -> None:
         pulled, self._pulled_keys = self._pulled_keys, []

@@ -9,6 +9,7 @@ from pathlib import Path
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.domino import Job
+from snakemake_executor_domino.outputs import plan_outputs
 
 LOG_DIR = Path(".snakemake") / "domino_logs"
 TAIL_LINES = 20
@@ -39,23 +40,15 @@ def run_marker(run_id: str) -> str:
     return f"[run {run_id} job "
 
 
-def _members(job: JobExecutorInterface):
-    return list(job.jobs) if job.is_group() else [job]
-
-
 def local_inputs(job: JobExecutorInterface) -> list[str]:
     """The job's input files that exist here (storage-backed ones are fetched in the job)."""
     return [str(f) for f in job.input if os.path.exists(f)]
 
 
 def output_paths(job: JobExecutorInterface) -> tuple[list[str], list[str]]:
-    """(declared outputs, log files) of a job or of every member of a group job."""
-    outputs: list[str] = []
-    logs: list[str] = []
-    for member in _members(job):
-        outputs.extend(str(f) for f in member.output)
-        logs.extend(str(f) for f in member.log)
-    return list(dict.fromkeys(outputs)), list(dict.fromkeys(logs))
+    """(declared outputs and benchmarks, log files) of a job or of every group member."""
+    plan = plan_outputs(job)
+    return [*plan.required, *plan.optional], plan.logs
 
 
 def save_job_log(workdir: Path, job: JobExecutorInterface, domino_job: Job, text: str) -> Path:

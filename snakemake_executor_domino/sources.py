@@ -26,8 +26,9 @@ from snakemake_executor_domino.transfer import TransferError
 DOMINOIGNORE = IGNORE_FILE
 # Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must
 # never land in the project's output commit. Its metadata records may: they are what lets a
-# scheduled run, which starts from the project's files, notice changed params or code.
-REQUIRED_IGNORES = (".snakemake/*", "!.snakemake/metadata/")
+# scheduled run, which starts from the project's files, notice changed params or code. So
+# must the manifests of links and empty directories jobs leave (outputs.py).
+REQUIRED_IGNORES = (".snakemake/*", "!.snakemake/metadata/", "!.snakemake/domino_outputs/")
 # What earlier versions wrote; it hides the metadata too, so it is replaced.
 LEGACY_IGNORES = (".snakemake/",)
 # Never pushed, whatever .dominoignore says: this machine's Snakemake state (locks, the

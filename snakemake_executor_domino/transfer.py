@@ -3,19 +3,24 @@
 Push: upload the local files the project's head lacks or holds with other content
 (compared with the key Domino lists for every file; see domino/keys.py), so a rerun with
 unchanged inputs uploads nothing. Pull: stream each declared output of a finished job from
-its output commit to a temp file beside the target, verify size and hash, rename atomically.
+its output commit to a temp file beside the target, verify size and hash, rename
+atomically; then restore what Domino's listing cannot show (links, empty directories,
+executable bits) from the job's manifest (outputs.py). Pulled files get the mode a file
+written here would get.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from snakemake_executor_domino.domino import Digests, DominoClient, FileEntry, file_digests
+from snakemake_executor_domino.outputs import Manifest, ManifestError, local_mode, parse_manifest
 
 log = logging.getLogger(__name__)
 
@@ -25,20 +30,33 @@ class TransferError(Exception):
 
 
 def project_path(path: str | os.PathLike[str], workdir: Path) -> str:
-    """The project-relative POSIX path of a local path, refusing anything outside workdir."""
+    """The project-relative POSIX path of a local path, refusing anything outside workdir.
+
+    The path is normalised as written, not resolved: a symbolic link names its own place
+    in the project, not its target's.
+    """
     raw = os.fspath(path)
-    absolute = (workdir / raw).resolve() if not os.path.isabs(raw) else Path(raw).resolve()
-    try:
-        relative = absolute.relative_to(workdir.resolve())
-    except ValueError:
+    base = Path(os.path.abspath(workdir))
+    lexical = Path(os.path.normpath(base / raw))
+    relative = _relative_to(lexical, base)
+    if relative is None:  # an absolute path may reach workdir through a linked directory
+        relative = _relative_to(lexical.parent.resolve() / lexical.name, base.resolve())
+    if relative is None:
         raise TransferError(
             f"{raw} is outside the working directory {workdir}; the Domino executor can only "
             "move files below it. Use a path inside the working directory."
-        ) from None
+        )
     posix = PurePosixPath(relative.as_posix())
     if str(posix) in ("", "."):
         raise TransferError(f"{raw} is the working directory itself, not a file in it.")
     return str(posix)
+
+
+def _relative_to(path: Path, base: Path) -> Path | None:
+    try:
+        return path.relative_to(base)
+    except ValueError:
+        return None
 
 
 class FileHasher:
@@ -165,35 +183,112 @@ class Transfer:
             commit_id = self.client.head_after(head) if uploaded else head
             return PushResult(commit_id=commit_id, uploaded=uploaded, bytes_uploaded=total)
 
-    def pull(self, commit_id: str, paths: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Download the given files or directories from a commit.
+    def pull(
+        self,
+        commit_id: str,
+        paths: Iterable[str],
+        *,
+        optional: Iterable[str] = (),
+        manifest: Manifest | None = None,
+    ) -> tuple[list[str], list[str]]:
+        """Bring the given files or directories back from a commit, as the job left them.
 
+        `optional` paths are pulled when the commit holds them and never reported missing.
+        `manifest` (the job's, see outputs.py) restores links, empty directories and
+        executable bits, which Domino's listing cannot show.
         Returns (pulled project paths, requested paths the commit does not hold).
         """
-        index = CommitIndex(self.client, commit_id)
-        wanted: list[FileEntry] = []
+        found = _Found()
         missing: list[str] = []
-        for raw in paths:
-            path = project_path(raw, self.workdir)
-            entry = index.entry(path)
-            if entry is None:
-                missing.append(raw)
-                continue
-            wanted.extend(
-                self.client.walk_files(commit_id, path) if entry.is_directory else [entry]
-            )
+        index = CommitIndex(self.client, commit_id)
+        manifest = manifest or Manifest()
+        demanded = [(raw, True) for raw in paths] + [(raw, False) for raw in optional]
+        for raw, required in demanded:
+            if not self._collect(index, project_path(raw, self.workdir), manifest, found):
+                if required:
+                    missing.append(raw)
         # every file is checked before the first one is written: an oversized output
         # must not leave its siblings half pulled back
-        for item in wanted:
+        for item in found.files.values():
             self._check_size(item.path, item.size, " on Domino")
             if (self.workdir / item.path).is_dir():
                 raise TransferError(f"{item.path} is a directory locally but a file on Domino.")
-        for item in wanted:
+        executables = set(manifest.executables)
+        for item in found.files.values():
             self._pull_one(commit_id, item)
-        return [item.path for item in wanted], missing
+            os.chmod(self.workdir / item.path, local_mode(item.path in executables))
+        for directory in found.dirs:
+            (self.workdir / directory).mkdir(parents=True, exist_ok=True)
+        for link, target in found.links.items():
+            self._make_link(link, target)
+        return [*found.files, *found.dirs, *found.links], missing
+
+    def _collect(
+        self, index: CommitIndex, path: str, manifest: Manifest, found: _Found
+    ) -> bool:
+        """Add what `path` stands for to `found`; False if the job left nothing there."""
+        link = manifest.link_under(path)
+        if link is not None:
+            found.links[link] = manifest.links[link]
+            return True
+        entry = index.entry(path)
+        recorded = manifest.under(path)
+        if entry is None:
+            if path not in recorded.dirs:
+                return False
+            found.dirs.append(path)  # an empty directory output
+            return True
+        if entry.is_directory:
+            for item in self.client.walk_files(index.commit_id, path):
+                # a Domino that follows links lists their content: the link is the output
+                if manifest.link_under(item.path) is None:
+                    found.files[item.path] = item
+            found.links.update(recorded.links)
+            found.dirs.extend(recorded.dirs)
+        else:
+            found.files[entry.path] = entry
+        return True
+
+    def read_manifest(self, commit_id: str, path: str) -> Manifest | None:
+        """The job's output manifest in its output commit, or None if it wrote none."""
+        entry = CommitIndex(self.client, commit_id).entry(path)
+        if entry is None:
+            return None
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / "manifest.json"
+            self.client.download_file(
+                commit_id, path, local, expected_size=entry.size, expected_key=entry.key
+            )
+            text = local.read_text(encoding="utf-8", errors="replace")
+        try:
+            return parse_manifest(text)
+        except ManifestError as exc:
+            raise TransferError(str(exc)) from None
+
+    def _make_link(self, link: str, target: str) -> None:
+        local = self.workdir / link
+        if local.is_dir() and not local.is_symlink():
+            raise TransferError(
+                f"{link} is a directory locally but a symbolic link on Domino; remove it "
+                "and run again."
+            )
+        local.parent.mkdir(parents=True, exist_ok=True)
+        temp = local.with_name(f".{local.name}.link.part")
+        temp.unlink(missing_ok=True)
+        os.symlink(target, temp)
+        os.replace(temp, local)
 
     def _pull_one(self, commit_id: str, entry: FileEntry) -> None:
         target = self.workdir / entry.path
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key
         )
+
+
+@dataclass
+class _Found:
+    """What a pull brings back, by project path."""
+
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    dirs: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)

@@ -19,11 +19,13 @@ def test_dominoignore_gains_snakemake_dir_once(tmp_path):
     (tmp_path / ".dominoignore").write_text("*.tmp\n")
     assert ensure_dominoignore(tmp_path) is True
     assert ensure_dominoignore(tmp_path) is False
-    expected = "*.tmp\n.snakemake/*\n!.snakemake/metadata/\n"
+    expected = "*.tmp\n.snakemake/*\n!.snakemake/metadata/\n!.snakemake/domino_outputs/\n"
     assert (tmp_path / ".dominoignore").read_text() == expected
 
 
 def test_dominoignore_legacy_line_is_replaced(tmp_path):
     (tmp_path / ".dominoignore").write_text(".snakemake/\n")
     assert ensure_dominoignore(tmp_path) is True
-    assert (tmp_path / ".dominoignore").read_text() == ".snakemake/*\n!.snakemake/metadata/\n"
+    assert (tmp_path / ".dominoignore").read_text() == (
+        ".snakemake/*\n!.snakemake/metadata/\n!.snakemake/domino_outputs/\n"
+    )

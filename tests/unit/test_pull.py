@@ -1,0 +1,99 @@
+"""Pulling a job's outputs back from a real local Domino commit, as the job left them."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from snakemake_executor_domino.outputs import local_mode
+from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
+from tests.conftest import DominoServer
+
+MANIFEST = ".snakemake/domino_outputs/job.json"
+
+
+def _commit(domino: DominoServer, tmp_path: Path, files: dict[str, str]):
+    """A project whose head holds `files`; returns (client, head commit id)."""
+    client = domino.client(domino.new_project("pull"))
+    source = tmp_path / "source"
+    for path, text in files.items():
+        local = source / path
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_text(text)
+        client.upload_file(path, local)
+    return client, client.head_commit_id()
+
+
+def _transfer(client, tmp_path: Path) -> Transfer:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    return Transfer(client, workdir, max_file_size=10**6, hasher=FileHasher())
+
+
+def _manifest(**parts) -> str:
+    return json.dumps({"root": "/mnt", **parts})
+
+
+def test_links_empty_directories_and_executables_come_back(domino, tmp_path):
+    manifest = _manifest(
+        links={"link.txt": "/mnt/final.txt", "d/y": "sub/x", "d/alias": "sub"},
+        dirs=["d/empty", "hollow"],
+        executables=["d/sub/run.sh"],
+    )
+    files = {"final.txt": "final\n", "d/sub/x": "x\n", "d/sub/run.sh": "#!/bin/sh\n"}
+    client, commit = _commit(domino, tmp_path, {**files, MANIFEST: manifest})
+    transfer = _transfer(client, tmp_path)
+    found = transfer.read_manifest(commit, MANIFEST)
+    pulled, missing = transfer.pull(
+        commit, ["final.txt", "link.txt", "d", "hollow"], manifest=found
+    )
+    work = transfer.workdir
+    assert missing == []
+    assert os.readlink(work / "link.txt") == "final.txt"
+    assert (work / "link.txt").read_text() == "final\n"
+    assert os.readlink(work / "d/y") == "sub/x" and (work / "d/y").read_text() == "x\n"
+    assert os.readlink(work / "d/alias") == "sub"
+    assert (work / "d/empty").is_dir() and (work / "hollow").is_dir()
+    assert stat.S_IMODE((work / "d/sub/run.sh").stat().st_mode) == local_mode(True)
+    assert stat.S_IMODE((work / "final.txt").stat().st_mode) == local_mode(False)
+    assert set(pulled) >= {"final.txt", "d/sub/x", "link.txt", "d/y", "hollow"}
+
+
+def test_a_link_replaces_whatever_file_was_there(domino, tmp_path):
+    client, commit = _commit(
+        domino, tmp_path, {"a.txt": "a", MANIFEST: _manifest(links={"l": "a.txt"})}
+    )
+    transfer = _transfer(client, tmp_path)
+    (transfer.workdir / "l").write_text("stale")
+    transfer.pull(commit, ["l"], manifest=transfer.read_manifest(commit, MANIFEST))
+    assert os.readlink(transfer.workdir / "l") == "a.txt"
+
+
+def test_optional_outputs_are_pulled_when_present_and_never_missing(domino, tmp_path):
+    client, commit = _commit(domino, tmp_path, {"kept.txt": "k", "service.out": "s"})
+    transfer = _transfer(client, tmp_path)
+    pulled, missing = transfer.pull(
+        commit, ["kept.txt"], optional=["pipe.fifo", "scratch.tmp", "service.out"]
+    )
+    assert missing == []
+    assert sorted(pulled) == ["kept.txt", "service.out"]
+    assert not (transfer.workdir / "scratch.tmp").exists()
+    _, missing = transfer.pull(commit, ["absent.txt"])
+    assert missing == ["absent.txt"]
+
+
+def test_a_link_pointing_outside_fails_naming_the_file_and_the_fix(domino, tmp_path):
+    manifest = _manifest(links={"out/ref.fa": "/data/genomes/ref.fa"})
+    client, commit = _commit(domino, tmp_path, {MANIFEST: manifest})
+    transfer = _transfer(client, tmp_path)
+    with pytest.raises(TransferError, match=r"out/ref\.fa -> /data/genomes/ref\.fa.*cp, not ln"):
+        transfer.read_manifest(commit, MANIFEST)
+
+
+def test_no_manifest_means_nothing_to_restore(domino, tmp_path):
+    client, commit = _commit(domino, tmp_path, {"a.txt": "a"})
+    assert _transfer(client, tmp_path).read_manifest(commit, MANIFEST) is None
