@@ -37,7 +37,12 @@ from snakemake_executor_domino.jobs import (
     tail,
 )
 from snakemake_executor_domino.journal import Journal, job_key
-from snakemake_executor_domino.outputs import OutputPlan, plan_outputs, recorder_command
+from snakemake_executor_domino.outputs import (
+    OutputPlan,
+    members,
+    plan_outputs,
+    recorder_command,
+)
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.sources import ensure_dominoignore, human_size, workflow_sources
 from snakemake_executor_domino.tiers import TierResolver
@@ -299,6 +304,7 @@ class Executor(RemoteExecutor):
                     "that the project's .dominoignore does not exclude them.",
                 )
                 return
+            self._protect(info.job)
             # Settled a polling cycle later (or at shutdown): until Snakemake has recorded
             # the outputs as complete, a crash makes the rerun redo this job, which should
             # then reattach and pull them again, not run the job again.
@@ -320,6 +326,12 @@ class Executor(RemoteExecutor):
             f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
             aux_logs=[str(log_file)],
         )
+
+    def _protect(self, job: JobExecutorInterface) -> None:
+        """Write-protect protected() outputs, as Snakemake does itself only when it shares
+        a file system with its jobs (the pulled files are new, writable copies)."""
+        for member in members(job):
+            self.workflow.dag.handle_protected(member)
 
     def _pull_outputs(self, commit: str, plan: OutputPlan) -> list[str]:
         """Bring back what a succeeded job left of its declared files; the missing ones."""

@@ -32,8 +32,8 @@ MANIFEST_DIR = ".snakemake/domino_outputs"
 OPTIONAL_FLAGS = ("pipe", "service", "nodelocal")
 
 # Runs in the job after Snakemake succeeded, in the project's working directory:
-# argv = manifest path, then every declared path. One line, no quotes of its own, so it
-# survives any shell and shows readably in Domino's job page.
+# argv = manifest path, then every declared path. One line without single quotes, so it
+# survives any shell quoted as one word and shows readably in Domino's job page.
 _RECORDER = ";".join(
     [
         "import json,os,sys",
@@ -45,7 +45,7 @@ _RECORDER = ";".join(
         "D=[q for q in a if q not in L and os.path.isdir(q) and not os.listdir(q)]",
         "X=[q for q in a if q not in L and os.path.isfile(q) and os.stat(q).st_mode&73]",
         'z=dict(root=os.getcwd(),links=L,dirs=D,executables=X)',
-        "(os.makedirs(os.path.dirname(m),exist_ok=True),open(m,'w').write(json.dumps(z)))"
+        '(os.makedirs(os.path.dirname(m),exist_ok=True),open(m,"w").write(json.dumps(z)))'
         " if L or D or X else os.path.lexists(m) and os.remove(m)",
     ]
 )
@@ -70,8 +70,10 @@ class OutputPlan:
         return list(dict.fromkeys([*self.required, *self.optional, *self.logs]))
 
 
-def _members(job: JobExecutorInterface) -> list:
-    return list(job.jobs) if job.is_group() else [job]
+def members(job: JobExecutorInterface) -> list:
+    """A job itself, or a group job's members in dependency order (as Snakemake runs
+    them), so that files pulled in this order get the mtimes Snakemake expects."""
+    return list(job) if job.is_group() else [job]
 
 
 def _flagged(path: object, flags: Iterable[str]) -> bool:
@@ -89,7 +91,7 @@ def plan_outputs(job: JobExecutorInterface, unneeded_temp: Iterable[str] = ()) -
     required: list[str] = []
     optional: list[str] = []
     logs: list[str] = []
-    for member in _members(job):
+    for member in members(job):
         for out in member.output:
             if _flagged(out, OPTIONAL_FLAGS) or str(out) in unneeded:
                 optional.append(str(out))
@@ -128,10 +130,11 @@ class Manifest:
     links: dict[str, str] = field(default_factory=dict)  # link -> relative target
     dirs: list[str] = field(default_factory=list)  # empty directories
     executables: list[str] = field(default_factory=list)
+    outside: dict[str, str] = field(default_factory=dict)  # link -> target outside
 
     def link_under(self, path: str) -> str | None:
         """The recorded link that is `path` or one of its ancestors, if any."""
-        for link in self.links:
+        for link in [*self.links, *self.outside]:
             if path == link or path.startswith(link + "/"):
                 return link
         return None
@@ -146,14 +149,25 @@ class Manifest:
             links={k: v for k, v in self.links.items() if inside(k)},
             dirs=[d for d in self.dirs if inside(d)],
             executables=[x for x in self.executables if inside(x)],
+            outside={k: v for k, v in self.outside.items() if inside(k)},
         )
+
+
+def outside_links_error(outside: dict[str, str]) -> str:
+    listed = ", ".join(f"{link} -> {target}" for link, target in outside.items())
+    return (
+        f"symbolic link(s) pointing outside the job's working directory: {listed}. Their "
+        "targets do not exist where outputs are brought back. Make the rule copy the file "
+        "instead (cp, not ln -s), or link to a file inside the working directory with a "
+        "relative path (ln -sr)."
+    )
 
 
 def parse_manifest(text: str) -> Manifest:
     """Read a job's manifest; links become targets relative to the link's directory.
 
-    Raises ManifestError naming every link that points outside the job's working
-    directory: its target does not exist where the outputs are brought back.
+    Links pointing outside the job's working directory are set apart: their targets do
+    not exist where the outputs are brought back.
     """
     try:
         data = json.loads(text)
@@ -164,23 +178,15 @@ def parse_manifest(text: str) -> Manifest:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"the job's output manifest is unreadable ({exc})") from None
     links: dict[str, str] = {}
-    outside: list[str] = []
+    outside: dict[str, str] = {}
     for link, target in raw_links.items():
         path = _clean(link)
         relative = link_target(path, str(target), root)
         if relative is None:
-            outside.append(f"{path} -> {target}")
+            outside[path] = str(target)
         else:
             links[path] = relative
-    if outside:
-        raise ManifestError(
-            "symbolic link(s) pointing outside the job's working directory: "
-            + ", ".join(outside)
-            + ". Their targets do not exist where outputs are brought back. Make the rule "
-            "copy the file instead (cp, not ln -s), or link to a file inside the working "
-            "directory with a relative path (ln -sr)."
-        )
-    return Manifest(links=links, dirs=dirs, executables=executables)
+    return Manifest(links=links, dirs=dirs, executables=executables, outside=outside)
 
 
 def link_target(link: str, target: str, root: str) -> str | None:

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from snakemake_executor_domino.domino import Digests, DominoClient, FileEntry, file_digests
-from snakemake_executor_domino.outputs import Manifest, ManifestError, local_mode, parse_manifest
+from snakemake_executor_domino.outputs import (
+    Manifest,
+    ManifestError,
+    local_mode,
+    outside_links_error,
+    parse_manifest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -204,9 +210,16 @@ class Transfer:
         manifest = manifest or Manifest()
         demanded = [(raw, True) for raw in paths] + [(raw, False) for raw in optional]
         for raw, required in demanded:
-            if not self._collect(index, project_path(raw, self.workdir), manifest, found):
+            part = manifest.under(project_path(raw, self.workdir))
+            if part.outside and required:
+                found.outside.update(part.outside)
+            elif part.outside:
+                continue  # e.g. a service's socket linked to a device: not demanded
+            elif not self._collect(index, project_path(raw, self.workdir), manifest, found):
                 if required:
                     missing.append(raw)
+        if found.outside:
+            raise TransferError(outside_links_error(found.outside))
         # every file is checked before the first one is written: an oversized output
         # must not leave its siblings half pulled back
         for item in found.files.values():
@@ -292,3 +305,4 @@ class _Found:
     files: dict[str, FileEntry] = field(default_factory=dict)
     dirs: list[str] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
+    outside: dict[str, str] = field(default_factory=dict)

@@ -87,11 +87,18 @@ def test_optional_outputs_are_pulled_when_present_and_never_missing(domino, tmp_
 
 
 def test_a_link_pointing_outside_fails_naming_the_file_and_the_fix(domino, tmp_path):
-    manifest = _manifest(links={"out/ref.fa": "/data/genomes/ref.fa"})
-    client, commit = _commit(domino, tmp_path, {MANIFEST: manifest})
+    links = {"out/ref.fa": "/data/genomes/ref.fa", "d/up": "../../x", "sock": "/dev/random"}
+    client, commit = _commit(domino, tmp_path, {MANIFEST: _manifest(links=links)})
     transfer = _transfer(client, tmp_path)
-    with pytest.raises(TransferError, match=r"out/ref\.fa -> /data/genomes/ref\.fa.*cp, not ln"):
-        transfer.read_manifest(commit, MANIFEST)
+    manifest = transfer.read_manifest(commit, MANIFEST)
+    with pytest.raises(TransferError) as info:
+        transfer.pull(commit, ["out/ref.fa", "d"], optional=["sock"], manifest=manifest)
+    message = str(info.value)
+    assert "out/ref.fa -> /data/genomes/ref.fa" in message and "d/up -> ../../x" in message
+    assert "cp, not ln -s" in message
+    assert "sock" not in message  # an optional output (a service's socket) is just skipped
+    assert transfer.pull(commit, [], optional=["sock"], manifest=manifest) == ([], [])
+    assert not (transfer.workdir / "sock").exists()
 
 
 def test_no_manifest_means_nothing_to_restore(domino, tmp_path):

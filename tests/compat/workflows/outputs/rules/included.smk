@@ -1,0 +1,5 @@
+rule included:
+    output:
+        "included/out.txt",
+    shell:
+        "echo included > {output}"

@@ -1,0 +1,2 @@
+def repeat(text: str, times: int) -> str:
+    return text * times
