@@ -55,11 +55,7 @@ CASES = [
         local_rules=("all", "local_note"),
     ),
     Case("helpers-in-git", "helpers", git=True),
-    Case(
-        "helpers-outside-git",
-        "helpers",
-        xfail="compat2: helper files outside Snakemake's source list are not pushed",
-    ),
+    Case("helpers-outside-git", "helpers"),
     Case(
         "config",
         "config",
