@@ -106,6 +106,11 @@ CALLS: tuple[Call, ...] = (
         "apiary.apib: File uploads > Upload a file to a project",
         body=RAW, answer=d.UPLOADED_FILE, status=201,
     ),
+    # apiary: File contents (deprecated; pd 2.2 routes.blobs_get): raw bytes by blob key
+    Call(
+        "blob", "GET", f"{V1}/blobs/{{key}}",
+        "apiary.apib: File contents > Get the contents of a file",
+    ),
     # pd 2.2 routes.blobs_get_v2: streamed bytes
     Call(
         "file content", "GET",
@@ -148,8 +153,10 @@ CALLS: tuple[Call, ...] = (
     # 5.0 getRuntimeExecutionDetails (pd 2.2 job_runtime_execution_details: the job's tier)
     Call(
         "job runtime details", "GET", "/v4/jobs/{jobId}/runtimeExecutionDetails",
-        "5.0 OpenAPI getRuntimeExecutionDetails / JobRuntimeExecutionDetails",
-        answer=d.JOB_RUNTIME, path_patterns=IDS,
+        "5.0 OpenAPI getRuntimeExecutionDetails / JobRuntimeExecutionDetails; latest: "
+        "python-domino tests/test_jobs.py job_runtime_execution_details",
+        answer=Flavored({"5.0": d.JOB_RUNTIME, "latest": d.JOB_RUNTIME_LATEST}),
+        path_patterns=IDS,
     ),
     # 5.0 getLogsWithProblemSuggestions
     Call(
@@ -163,6 +170,19 @@ CALLS: tuple[Call, ...] = (
         },
         answer=d.JOB_LOGS, path_patterns=IDS,
     ),
+    # apiary: Project runs, Run status (the v1 runs; pd 2.2 runs_list / runs_start / runs_status)
+    Call(
+        "list runs", "GET", f"{V1}/runs", "apiary.apib: Project runs > Get a list of runs",
+        answer=d.RUN_LIST,
+    ),
+    Call(
+        "start run", "POST", f"{V1}/runs", "apiary.apib: Project runs > Start a run",
+        body=d.START_RUN_REQUEST, answer=d.STARTED_RUN,
+    ),
+    Call(
+        "run status", "GET", f"{V1}/runs/{{runId}}",
+        "apiary.apib: Run status > Get the status of a run", answer=d.RUN_STATUS,
+    ),
     # apiary: Run logs; pd 2.2 routes.runs_stdout / domino.py get_run_log
     Call(
         "run stdout", "GET", f"{V1}/run/{{runId}}/stdout",
@@ -174,6 +194,13 @@ CALLS: tuple[Call, ...] = (
     Call(
         "current user", "GET", "/v4/users/self", "5.0 OpenAPI getCurrentUser / Person",
         answer=d.PERSON,
+    ),
+    # 5.0 listUsers (apiary "Query users"); pd 2.2 get_user_id looks a user up by name
+    Call(
+        "users", "GET", "/v4/users", "5.0 OpenAPI listUsers / Person; apiary.apib: Query users",
+        query={"userId": Field(STR, nullable=True), "userName": Field(STR, nullable=True),
+               "query": Field(STR, nullable=True)},
+        answer=arr(d.PERSON),
     ),
     # 5.0 listScheduledJobs / createScheduledJob; latest: pd-sched scheduled_jobs_list/_create
     Call(

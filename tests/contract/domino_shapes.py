@@ -172,6 +172,48 @@ JOB_RUNTIME = obj(
     hardwareTierId=req(STR),
 )
 
+# Newer Domino: pd tests/test_jobs.py (live tests) read runtime details' hardwareTier.id and
+# .name, an object, where 5.0 has the tier's name as a string; no fuller description on hand
+JOB_RUNTIME_LATEST = open_obj(hardwareTier=req(open_obj(id=req(STR), name=req(STR))))
+
+# apiary data structure "Run status" (v1 runs): no attribute marked required
+RUN_STATUS = obj(
+    id=STR,
+    projectId=STR,
+    number=NUM,
+    startingUserId=STR,
+    queued=NUM,
+    started=NUM,
+    completed=NUM,
+    status=enum(
+        "Queued", "Scheduled", "Preparing", "Building", "Pulling", "Running", "Serving",
+        "StopRequested", "StopAndDiscardRequested", "Stopping", "Finishing", "Stopped",
+        "Succeeded", "Failed", "Error",
+    ),
+    commitId=STR,
+    executor=STR,
+    outputCommitId=STR,
+    title=STR,
+    isArchived=BOOL,
+    postProcessedTimestamp=NUM,
+    diagnosticStatistics=obj(isError=BOOL, data=arr(obj(key=STR, value=ANY))),
+    isCompleted=BOOL,
+    hardwareTierId=STR,
+)
+# apiary "Project runs" > Get a list of runs
+RUN_LIST = obj(objectType=STR, uri=STR, data=arr(RUN_STATUS))
+# apiary "Project runs" > Start a run
+START_RUN_REQUEST = obj(
+    command=req(arr(STR)),
+    isDirect=req(BOOL),
+    title=STR,
+    tier=STR,
+    commitId=STR,
+    publishApiEndpoint=BOOL,
+    datasetConfig=STR,
+)
+STARTED_RUN = obj(runId=STR, message=STR)
+
 # apiary "Run logs" (attributes setup, stdout); pd 2.2 get_run_log reads both by key
 RUN_STDOUT = obj(setup=req(STR), stdout=req(STR))
 
