@@ -246,20 +246,22 @@ class Transfer:
             return True
         entry = index.entry(path)
         recorded = manifest.under(path)
-        if entry is None:
+        if entry is not None and not entry.is_directory:
+            found.files[entry.path] = entry
+            return True
+        # a directory: listed as one, or not at all where listings hold files only
+        below = list(self.client.walk_files(index.commit_id, path))
+        if entry is None and not below:
             if path not in recorded.dirs:
                 return False
             found.dirs.append(path)  # an empty directory output
             return True
-        if entry.is_directory:
-            for item in self.client.walk_files(index.commit_id, path):
-                # a Domino that follows links lists their content: the link is the output
-                if manifest.link_under(item.path) is None:
-                    found.files[item.path] = item
-            found.links.update(recorded.links)
-            found.dirs.extend(recorded.dirs)
-        else:
-            found.files[entry.path] = entry
+        for item in below:
+            # a Domino that follows links lists their content: the link is the output
+            if manifest.link_under(item.path) is None:
+                found.files[item.path] = item
+        found.links.update(recorded.links)
+        found.dirs.extend(recorded.dirs)
         return True
 
     def read_manifest(self, commit_id: str, path: str) -> Manifest | None:

@@ -77,12 +77,24 @@ class FileCalls:
         return parse.file_entries(body)
 
     def walk_files(self, commit_id: str, directory: str = "") -> Iterator[FileEntry]:
-        """Every file (not directory) under `directory` at `commit_id`, recursively."""
-        for entry in self.list_files(commit_id, directory):
-            if entry.is_directory:
-                yield from self.walk_files(commit_id, entry.path)
-            else:
-                yield entry
+        """Every file (not directory) under `directory` at `commit_id`, recursively.
+
+        A listing may hold the directory's direct children, directories among them (the
+        local Domino before it followed Domino's documents), or every file below it with
+        no directory entries (python-domino's README and examples read it so): both walk.
+        """
+        prefix = directory.strip("/") + "/" if directory.strip("/") else ""
+        seen: set[str] = set()
+        pending = [directory]
+        while pending:
+            for entry in self.list_files(commit_id, pending.pop()):
+                if not entry.path.startswith(prefix) or entry.path in seen:
+                    continue
+                seen.add(entry.path)
+                if entry.is_directory:
+                    pending.append(entry.path)
+                else:
+                    yield entry
 
     def upload_file(self, project_path: str, local_path: Path) -> Uploaded:
         """Upload one file (streamed). The answer names no commit (v1 description: path,

@@ -89,3 +89,13 @@ def test_listing_a_commit_without_isdirectory_walks_into_directories(client, fak
     fake.answer("GET", base + "sub", {"data": [{"path": "sub/b.txt", "key": "b" * 40,
                                                 "size": 2}]})
     assert [e.path for e in client.walk_files("c1")] == ["a.txt", "sub/b.txt"]
+
+
+def test_a_flat_listing_of_every_file_below_walks_without_directory_entries(client, fake):
+    # python-domino's README reads the v1 list as every file under the path, from the root
+    base = "/v1/projects/marks/quick-start/files/c1/"
+    fake.answer("GET", base + "out", {"data": [
+        {"path": "out/a.txt", "key": "a" * 40, "size": 1},
+        {"path": "out/deep/b.txt", "key": "b" * 40, "size": 2},
+        {"path": "outside.txt", "key": "c" * 40, "size": 3}]})
+    assert [e.path for e in client.walk_files("c1", "out")] == ["out/a.txt", "out/deep/b.txt"]

@@ -53,3 +53,19 @@ def test_nothing_to_upload_keeps_the_head(fake, tmp_path):
     (tmp_path / "data" / "new.csv").unlink()
     result = transfer.push(["data"])
     assert (result.uploaded, result.commit_id) == ([], "old")
+
+
+def test_a_directory_output_is_pulled_from_a_listing_without_directory_entries(fake, tmp_path):
+    base = "/v1/projects/marks/quick-start/files/c9/"
+    files = [{"path": "out/a.txt", "key": hashlib.sha1(b"a").hexdigest(), "size": 1},
+             {"path": "out/deep/b.txt", "key": hashlib.sha1(b"bb").hexdigest(), "size": 2}]
+    fake.answer("GET", base, {"data": [*files, {"path": "README.md", "key": "r" * 40,
+                                                 "size": 9}]})
+    fake.answer("GET", base + "out", {"data": files})
+    for path, body in (("out/a.txt", b"a"), ("out/deep/b.txt", b"bb")):
+        fake.answer("GET", f"/api/projects/v1/projects/{PROJECT.id}/files/c9/{path}/content",
+                    body, headers={"Content-Length": str(len(body))})
+    transfer = Transfer(fake_client(fake), tmp_path, max_file_size=10**6, hasher=FileHasher())
+    pulled, missing = transfer.pull("c9", ["out", "nowhere.txt"])
+    assert (pulled, missing) == (["out/a.txt", "out/deep/b.txt"], ["nowhere.txt"])
+    assert (tmp_path / "out" / "deep" / "b.txt").read_bytes() == b"bb"
