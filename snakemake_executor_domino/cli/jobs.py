@@ -96,7 +96,7 @@ def list_command(args: argparse.Namespace) -> int:
 
 def show_command(args: argparse.Namespace) -> int:
     client = _client(args)
-    job = _find(client, args.job)
+    job = _call(lambda: client.with_tier(_find(client, args.job)))
     fields = [
         ("status", job.status),
         ("title", job.title or "-"),

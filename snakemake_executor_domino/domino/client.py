@@ -5,6 +5,7 @@ routes.py, every answer goes through parse.py, every request through http.py."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import random
 import time
 from collections.abc import Callable
@@ -250,6 +251,20 @@ class DominoClient(FileCalls, ScheduleCalls):
 
     def get_job(self, job_id: str) -> Job:
         return parse.job(self.http.json("GET", routes.job(job_id), what=f"job {job_id}"))
+
+    def with_tier(self, job: Job) -> Job:
+        """The job with its tier filled in: 5.0's job answer names none, its runtime
+        execution details do. Unchanged where those are missing."""
+        if job.tier_id or job.tier_name:
+            return job
+        try:
+            body = self.http.json(
+                "GET", routes.job_runtime_details(job.id), what=f"tier of job {job.id}"
+            )
+        except DominoNotFound:
+            return job
+        tier_id, tier_name = parse.runtime_tier(body if isinstance(body, dict) else {})
+        return dataclasses.replace(job, tier_id=tier_id, tier_name=tier_name)
 
     def list_jobs(
         self, *, page_size: int = 50, page_no: int = 1, status: str = "all"

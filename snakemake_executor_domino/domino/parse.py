@@ -163,6 +163,16 @@ def job(body: dict[str, Any]) -> Job:
     )
 
 
+def runtime_tier(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(tier id, tier name) of GET /v4/jobs/{id}/runtimeExecutionDetails: 5.0's
+    JobRuntimeExecutionDetails has hardwareTier (the name) and hardwareTierId; python-domino's
+    live tests (tests/test_jobs.py) read hardwareTier as an object {id, name}."""
+    tier = body.get("hardwareTier")
+    if isinstance(tier, dict):
+        return tier.get("id") or body.get("hardwareTierId"), tier.get("name")
+    return body.get("hardwareTierId") or None, tier if isinstance(tier, str) and tier else None
+
+
 def job_page(body: dict[str, Any], page_size: int, page_no: int) -> JobPage:
     """5.0 OpenAPI JobSet: jobs, totalCount, pagination {pageSize, pageNo, sortBy, orderBy}.
     The page size and number Domino says it served win over the ones asked for."""

@@ -63,6 +63,10 @@ def job(job_id: str) -> str:
     return f"/v4/jobs/{_q(job_id)}"
 
 
+def job_runtime_details(job_id: str) -> str:
+    return f"/v4/jobs/{_q(job_id)}/runtimeExecutionDetails"
+
+
 def jobs() -> str:
     return "/v4/jobs"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.domino import DominoReloginRequired
+from snakemake_executor_domino.domino import DominoReloginRequired, parse
 from tests.unit.domino.conftest import PROJECT, SECRET, recorded
 
 HEAD = "9d2a5c0e8f1b3a4d5e6f708192a3b4c5d6e7f809"
@@ -99,3 +99,17 @@ def test_a_flat_listing_of_every_file_below_walks_without_directory_entries(clie
         {"path": "out/deep/b.txt", "key": "b" * 40, "size": 2},
         {"path": "outside.txt", "key": "c" * 40, "size": 3}]})
     assert [e.path for e in client.walk_files("c1", "out")] == ["out/a.txt", "out/deep/b.txt"]
+
+
+@pytest.mark.parametrize("name, tier", [("runtime_details_50", ("medium-k8s", "Medium")),
+                                        ("runtime_details_latest", ("gpu-k8s", "GPU"))])
+def test_a_jobs_tier_comes_from_its_runtime_execution_details(client, fake, name, tier):
+    job = parse.job(recorded("jobset_50")["jobs"][0])
+    fake.answer("GET", f"/v4/jobs/{job.id}/runtimeExecutionDetails", recorded(name))
+    filled = client.with_tier(job)
+    assert (filled.tier_id, filled.tier_name) == tier
+
+
+def test_a_job_keeps_no_tier_where_runtime_details_are_missing(client, fake):
+    job = parse.job(recorded("jobset_50")["jobs"][0])
+    assert client.with_tier(job) == job
