@@ -19,6 +19,7 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
+from snakemake_executor_domino.accounting.account import RunAccount
 from snakemake_executor_domino.cancel import Canceller, Registry
 from snakemake_executor_domino.checks import JobChecks
 from snakemake_executor_domino.connection import ConfigurationError, connect
@@ -110,6 +111,12 @@ class Executor(RemoteExecutor):
             self.connection.close()
             raise
         self.poller = JobPoller(self.client)
+        # provenance of pulled files, and the run summary (docs/provenance.md)
+        self.account = RunAccount(
+            self.workdir, self.run_id, self.client, self.tiers.tiers,
+            environment_id=settings.environment_id, sha1=self.transfer.hasher.sha1,
+            warn=self.logger.warning,
+        )
         self.journal = Journal(self.workdir, self.client.project_id, not settings.no_reattach)
         # Every Domino job this run started, by id; cancel_jobs stops them from here
         # because Snakemake's own active list misses jobs that are being checked.
@@ -194,6 +201,7 @@ class Executor(RemoteExecutor):
             job, external_jobid=domino_job.id, aux={"key": key, "unneeded": unneeded}
         )
         self.submitted[domino_job.id] = info
+        self.account.submitted(domino_job.id, job, requested, tier)
         self.starting.pop(domino_job.title, None)  # only now: cancel_jobs sees it either way
         self.poller.track(domino_job)
         self.logger.info(
@@ -275,6 +283,7 @@ class Executor(RemoteExecutor):
                 continue
             try:
                 self._finish(info, job)
+                self.account.finished(job, pulled=False)  # if _finish did not record it
             except Exception as exc:  # never let the polling thread die
                 if self._retry_finish(info, exc):
                     yield info
@@ -310,6 +319,7 @@ class Executor(RemoteExecutor):
             # then reattach and pull them again, not run the job again.
             self._forget(info, settle=False)
             self._pulled_keys.append((info.aux or {}).get("key"))
+            self.account.finished(job, pulled=True)
             self.report_job_success(info)
             return
         log_text = self._fetch_log(job)
@@ -431,6 +441,9 @@ class Executor(RemoteExecutor):
         try:
             super().shutdown()
             self._settle_pulled()
+            summary = self.account.close()
+            if summary:
+                self.logger.info(summary)
         finally:
             self.connection.close()
         if embedded is not None:

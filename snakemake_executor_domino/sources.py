@@ -27,8 +27,13 @@ DOMINOIGNORE = IGNORE_FILE
 # Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must
 # never land in the project's output commit. Its metadata records may: they are what lets a
 # scheduled run, which starts from the project's files, notice changed params or code. So
-# must the manifests of links and empty directories jobs leave (outputs.py).
-REQUIRED_IGNORES = (".snakemake/*", "!.snakemake/metadata/", "!.snakemake/domino_outputs/")
+# must the manifests of links and empty directories jobs leave (outputs.py), and the
+# executor's run records (accounting/records.py, a file per run): a scheduled run's
+# provenance and summary then stay in the project's history.
+REQUIRED_IGNORES = (
+    ".snakemake/*", "!.snakemake/metadata/", "!.snakemake/domino_outputs/",
+    "!.snakemake/domino_runs/",
+)
 # What earlier versions wrote; it hides the metadata too, so it is replaced.
 LEGACY_IGNORES = (".snakemake/",)
 # Never pushed, whatever .dominoignore says: this machine's Snakemake state (locks, the

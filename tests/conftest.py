@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 _project_counter = itertools.count(1)
+REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -89,3 +91,30 @@ def run_snakemake(
             f"STDERR:\n{result.stderr}"
         )
     return result
+
+
+@dataclass
+class PipelineRun:
+    """The example pipeline, run once through the local Domino."""
+
+    project: str
+    workdir: Path
+    result: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="session")
+def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
+    """`snakemake --executor domino -j 3 score_report.txt` in a copy of workflow/ scripts/
+    config/ data/, once per test session: every test that only reads what that run left
+    (its jobs, pages, records, outputs) shares it. A test that changes files there works
+    on a copy of the directory instead."""
+    project = domino.new_project("penguins")
+    workdir = tmp_path_factory.mktemp("example-run")
+    for name in ("workflow", "scripts", "config", "data"):
+        shutil.copytree(
+            REPO / name, workdir / name,
+            ignore=shutil.ignore_patterns("__pycache__", ".snakemake", "processed"),
+        )
+    result = run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt",
+                           timeout=300)
+    return PipelineRun(project, workdir, result)

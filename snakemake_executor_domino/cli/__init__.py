@@ -1,7 +1,8 @@
 """`snakemake-domino`: the command-line tools around the executor.
 
 Each command group lives in its own module and registers itself here:
-`local` (the local Domino server), `schedule` (scheduled jobs), `jobs` (inspect jobs).
+`local` (the local Domino server), `schedule` (scheduled jobs), `jobs` (inspect jobs),
+`provenance` and `runs` (the executor's records of its runs).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ COMMAND_GROUPS = {
     "local": "run the local Domino server",
     "schedule": "create, list, pause, resume and delete scheduled Domino jobs",
     "jobs": "list, show, follow and stop Domino jobs",
+    "provenance": "which Domino job made a file, and whether it changed since",
+    "runs": "earlier runs: summary of time and cost, timeline picture",
 }
 
 

@@ -11,6 +11,7 @@ file's stored time, and outputs were committed later than their inputs.
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import time
 from pathlib import Path
@@ -97,11 +98,18 @@ def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch)
         report = tmp_path / "score_report.txt"
         client.download_file(first.output_commit_id or "", "score_report.txt", report)
         assert "<- best" in report.read_text()
-        # Snakemake's bookkeeping stays out; only its metadata records come along
+        # Snakemake's bookkeeping stays out; only its metadata records come along, and the
+        # executor's record of this run (the provenance of each output it pulled back)
         assert not [
             p for p in output
-            if p.startswith(".snakemake/") and not p.startswith(".snakemake/metadata/")
+            if p.startswith(".snakemake/")
+            and not p.startswith((".snakemake/metadata/", ".snakemake/domino_runs/"))
         ]
+        [record] = [p for p in output if p.startswith(".snakemake/domino_runs/")]
+        client.download_file(first.output_commit_id or "", record, tmp_path / "run.jsonl")
+        lines = (tmp_path / "run.jsonl").read_text().splitlines()
+        forest = next(r for r in map(json.loads, lines) if r.get("path") == "models/forest.pkl")
+        assert forest["job"]["job_id"] in {j.id for j in jobs}
         # each output is newer than its inputs, which is what the next fire relies on
         def stamp(path: str) -> int:
             return output[path].last_modified or 0

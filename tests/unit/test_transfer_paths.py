@@ -19,7 +19,10 @@ def test_dominoignore_gains_snakemake_dir_once(tmp_path):
     (tmp_path / ".dominoignore").write_text("*.tmp\n")
     assert ensure_dominoignore(tmp_path) is True
     assert ensure_dominoignore(tmp_path) is False
-    expected = "*.tmp\n.snakemake/*\n!.snakemake/metadata/\n!.snakemake/domino_outputs/\n"
+    expected = (
+        "*.tmp\n.snakemake/*\n!.snakemake/metadata/\n!.snakemake/domino_outputs/\n"
+        "!.snakemake/domino_runs/\n"
+    )
     assert (tmp_path / ".dominoignore").read_text() == expected
 
 
@@ -28,4 +31,5 @@ def test_dominoignore_legacy_line_is_replaced(tmp_path):
     assert ensure_dominoignore(tmp_path) is True
     assert (tmp_path / ".dominoignore").read_text() == (
         ".snakemake/*\n!.snakemake/metadata/\n!.snakemake/domino_outputs/\n"
+        "!.snakemake/domino_runs/\n"
     )

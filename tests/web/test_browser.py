@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from snakemake_executor_domino.domino import Job
-from tests.conftest import DominoServer, run_snakemake
+from tests.conftest import DominoServer, PipelineRun, run_snakemake
 from tests.web.conftest import wait_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,21 +31,13 @@ SECONDS = 1000  # Playwright timeouts are in milliseconds
 
 
 @pytest.fixture(scope="module")
-def pipeline(domino: DominoServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Job]:
-    """The example pipeline, run for real: `snakemake --executor domino -j 3 score_report.txt`
-    in a copy of workflow/ scripts/ config/ data/. Returns the project and its `score` job."""
-    project = domino.new_project("penguins")
-    workdir = tmp_path_factory.mktemp("pipeline")
-    for name in ("workflow", "scripts", "config", "data"):
-        shutil.copytree(
-            REPO / name, workdir / name,
-            ignore=shutil.ignore_patterns("__pycache__", ".snakemake", "processed"),
-        )
-    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt", timeout=300)
-    jobs, _ = domino.client(project).list_jobs(page_size=100)
+def pipeline(domino: DominoServer, example_run: PipelineRun) -> tuple[str, Job]:
+    """The example pipeline, run for real (the session's shared run, tests/conftest.py).
+    Returns the project and its `score` job."""
+    jobs, _ = domino.client(example_run.project).list_jobs(page_size=100)
     score = next(job for job in jobs if job.title.split()[1] == "score")
     assert score.status == "Succeeded"
-    return project, score
+    return example_run.project, score
 
 
 @pytest.fixture
