@@ -2,11 +2,14 @@
 
 Browser tests drive Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it)
 through Playwright, launched with the system browser's path since Playwright's own browser
-download is not reachable here.
+download is not reachable here. Without a browser they are skipped, with the reason, except
+under CI (the variable `CI` set, as CI services and `.ci/run` do): there they fail, so a CI
+run cannot pass without them.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,14 +71,24 @@ def http(domino: DominoServer) -> requests.Session:
     return logged_in(domino)
 
 
+def browser_missing(reason: str) -> None:
+    """Skip the browser tests for `reason`; under CI, fail them instead."""
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(
+        browser_missing(
             f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) "
             "to run the browser tests; .ci/run does"
         )
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        browser_missing(f"Playwright is not installed ({exc}): pip install -e '.[test]'")
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
