@@ -12,6 +12,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -142,3 +144,72 @@ def assert_secret_absent(secret: str, *texts: str, paths: tuple[Path, ...] = ())
         for path in [root] if root.is_file() else root.rglob("*"):
             if path.is_file() and not path.is_symlink():
                 assert needle not in path.read_bytes(), f"the API key appears in {path}"
+
+
+def wait_for(predicate, timeout: float, what: str, poll: float = 0.2):
+    """The first truthy value of `predicate()`, checked every `poll` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class WatchedSnakemake:
+    """`snakemake --executor domino` in a process whose log lines a test can await."""
+
+    def __init__(self, workdir: Path, env: dict[str, str], *args: str, jobs: int = 3):
+        cmd = [sys.executable, "-m", "snakemake", "--executor", "domino", "--jobs", str(jobs)]
+        self.proc = subprocess.Popen(
+            [*cmd, *args], cwd=workdir, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )
+        self._lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._changed:
+                self._lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._lines.append("")  # end of output
+            self._changed.notify_all()
+
+    @property
+    def output(self) -> str:
+        with self._changed:
+            return "".join(self._lines)
+
+    def await_line(self, pattern: str, timeout: float = 120) -> str:
+        """The first line matching the regex `pattern`, once Snakemake has written it."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = next((line for line in self._lines if regex.search(line)), None)
+                if found is not None:
+                    return found
+                ended = self._lines and self._lines[-1] == ""
+                left = deadline - time.monotonic()
+                if ended or left <= 0:
+                    raise AssertionError(
+                        f"Snakemake {'ended' if ended else 'went on'} without a line matching "
+                        f"{pattern!r}:\n{''.join(self._lines)}"
+                    )
+                self._changed.wait(left)
+
+    def finish(self, timeout: float = 180) -> int:
+        try:
+            self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+        self._reader.join(timeout=10)
+        return self.proc.returncode
