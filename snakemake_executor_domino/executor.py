@@ -45,13 +45,19 @@ from snakemake_executor_domino.outputs import (
     recorder_command,
 )
 from snakemake_executor_domino.polling import JobPoller
-from snakemake_executor_domino.sources import ensure_dominoignore, human_size, workflow_sources
+from snakemake_executor_domino.sources import (
+    ensure_dominoignore,
+    human_size,
+    too_big,
+    workflow_sources,
+)
 from snakemake_executor_domino.tiers import TierResolver
 from snakemake_executor_domino.tiers import describe as describe_tier
 from snakemake_executor_domino.transfer import (
     FileHasher,
     Transfer,
     TransferError,
+    UploadTooBig,
     project_path,
 )
 
@@ -158,8 +164,11 @@ class Executor(RemoteExecutor):
     def _push_sources(self) -> None:
         ensure_dominoignore(self.workdir)
         settings = self.workflow.executor_settings
-        sources = workflow_sources(self.workflow, self.workdir, max_total=settings.max_sync_size)
-        result = self.transfer.push(sources.paths)
+        sources = workflow_sources(self.workflow, self.workdir)
+        try:
+            result = self.transfer.push(sources.paths, max_total=settings.max_sync_size)
+        except UploadTooBig as exc:
+            raise TransferError(too_big(sources.how, exc.sizes, self.workdir, exc.limit)) from None
         if result.uploaded:
             pushed = (
                 f"pushed {len(result.uploaded)} the project lacked "

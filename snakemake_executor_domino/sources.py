@@ -7,8 +7,9 @@ Which files, by the rule docs/compatibility.md states ("What reaches a job"):
   ship it;
 - outside one, what Domino's own CLI would sync: every file below the working directory.
 Either way less the `.dominoignore` patterns, Snakemake's `.snakemake/` and `.git/`, and
-byte-code caches; and the total is held to a size guard, since a stray data directory would
-otherwise be copied into the project before the first job.
+byte-code caches. What the project lacks of them is held to a size guard (`too_big` words
+its message), since a stray data directory would otherwise be copied into the project
+before the first job.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snakemake_executor_domino.ignore import IGNORE_FILE, IgnoreRules
-from snakemake_executor_domino.transfer import TransferError
 
 DOMINOIGNORE = IGNORE_FILE
 # Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must
@@ -58,8 +58,8 @@ class Sources:
         return f"{len(self.paths)} file(s), {human_size(self.total_bytes)} ({why})"
 
 
-def workflow_sources(workflow, workdir: Path, *, max_total: int) -> Sources:
-    """The files to push before the first job; TransferError if they exceed `max_total`."""
+def workflow_sources(workflow, workdir: Path) -> Sources:
+    """The files to push before the first job."""
     rules = _ignore_rules(workdir)
     if in_git_repository(workdir):
         how, candidates = GIT_TRACKED, _snakemake_sources(workflow, workdir)
@@ -68,11 +68,8 @@ def workflow_sources(workflow, workdir: Path, *, max_total: int) -> Sources:
     paths = sorted(p for p in candidates if _kept(p, rules) and (workdir / p).is_file())
     if (workdir / DOMINOIGNORE).is_file() and DOMINOIGNORE not in paths:
         paths.append(DOMINOIGNORE)  # the project needs it before the first job's commit
-    sizes = {path: (workdir / path).stat().st_size for path in paths}
-    sources = Sources(paths=sorted(paths), how=how, total_bytes=sum(sizes.values()))
-    if sources.total_bytes > max_total:
-        raise TransferError(_too_big(sources, sizes, workdir, max_total))
-    return sources
+    total = sum((workdir / path).stat().st_size for path in paths)
+    return Sources(paths=sorted(paths), how=how, total_bytes=total)
 
 
 def in_git_repository(workdir: Path) -> bool:
@@ -138,19 +135,21 @@ def _ignore_rules(workdir: Path) -> IgnoreRules:
     return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
 
 
-def _too_big(sources: Sources, sizes: dict[str, int], workdir: Path, limit: int) -> str:
+def too_big(how: str, sizes: dict[str, int], workdir: Path, limit: int) -> str:
+    """The size guard's message: the workflow files to upload (`sizes`) exceed `limit`."""
     biggest = heapq.nlargest(BIGGEST_SHOWN, sizes.items(), key=lambda item: item[1])
     shown = ", ".join(f"{path} ({human_size(size)})" for path, size in biggest)
-    if sources.how == GIT_TRACKED:
-        what = f"the git-tracked files and Snakemake's sources below {workdir}"
+    if how == GIT_TRACKED:
+        what = f"of the git-tracked files and Snakemake's sources below {workdir}"
     else:
-        what = f"every file below {workdir} (no git repository: directory sync)"
+        what = f"of every file below {workdir} (no git repository: directory sync)"
     return (
-        f"The workflow files to push to Domino before the first job, {what}, total "
-        f"{human_size(sources.total_bytes)}, over the limit of {human_size(limit)} "
-        f"(--domino-max-sync-size). Biggest: {shown}. Keep such files out with lines in "
-        f"{DOMINOIGNORE} (e.g. `{biggest[0][0]}`), keep big data in a Domino dataset, or "
-        "raise --domino-max-sync-size."
+        f"The workflow files to upload to Domino before the first job (those the project "
+        f"lacks {what}) total {human_size(sum(sizes.values()))}, over the limit of "
+        f"{human_size(limit)} (--domino-max-sync-size); nothing was uploaded. Biggest: "
+        f"{shown}. Keep such files out with lines in {DOMINOIGNORE} (e.g. "
+        f"`{biggest[0][0]}`), keep big data in a Domino dataset, or raise "
+        "--domino-max-sync-size."
     )
 
 

@@ -35,6 +35,18 @@ class TransferError(Exception):
     """A file cannot be moved; the message names the file and the fix."""
 
 
+class UploadTooBig(TransferError):
+    """The files a push would upload exceed its `max_total`; nothing was uploaded."""
+
+    def __init__(self, sizes: dict[str, int], limit: int):
+        self.sizes = sizes  # project path -> bytes, of every file that would be uploaded
+        self.limit = limit
+        super().__init__(
+            f"{len(sizes)} file(s) to upload total {sum(sizes.values())} bytes, over the "
+            f"limit of {limit} bytes."
+        )
+
+
 def project_path(path: str | os.PathLike[str], workdir: Path) -> str:
     """The project-relative POSIX path of a local path, refusing anything outside workdir.
 
@@ -163,8 +175,13 @@ class Transfer:
         """SHA-1 of each project path's local file."""
         return {path: self.hasher.sha1(self.workdir / path) for path in files}
 
-    def push(self, paths: Iterable[str | os.PathLike[str]]) -> PushResult:
-        """Upload what the head lacks; return the commit that holds every given file."""
+    def push(
+        self, paths: Iterable[str | os.PathLike[str]], *, max_total: int | None = None
+    ) -> PushResult:
+        """Upload what the head lacks; return the commit that holds every given file.
+
+        With `max_total`, UploadTooBig (and no upload at all) if what the head lacks
+        totals more bytes than that."""
         files = self.local_files(paths)
         if not files:
             # nothing to compare: the job starts at the newest commit (commitId None), which
@@ -173,18 +190,19 @@ class Transfer:
         with self._push_lock:
             head = self.client.head_commit_id()
             index = CommitIndex(self.client, head) if head else None
-            uploaded: list[str] = []
-            total = 0
+            pending: dict[str, int] = {}
             for path in files:
                 local = self.workdir / path
                 size = local.stat().st_size
                 self._check_size(path, size, "")
                 remote = index.entry(path) if index else None
-                if self.client.same_content(remote, self.hasher.digests(local)):
-                    continue
-                self.client.upload_file(path, local)
-                uploaded.append(path)
-                total += size
+                if not self.client.same_content(remote, self.hasher.digests(local)):
+                    pending[path] = size
+            if max_total is not None and sum(pending.values()) > max_total:
+                raise UploadTooBig(pending, max_total)
+            for path in pending:
+                self.client.upload_file(path, self.workdir / path)
+            uploaded, total = list(pending), sum(pending.values())
             # an upload's answer names no commit: the head after them holds them all
             commit_id = self.client.head_after(head) if uploaded else head
             return PushResult(commit_id=commit_id, uploaded=uploaded, bytes_uploaded=total)

@@ -11,9 +11,9 @@ from snakemake_executor_domino.sources import (
     GIT_TRACKED,
     human_size,
     in_git_repository,
+    too_big,
     workflow_sources,
 )
-from snakemake_executor_domino.transfer import TransferError
 
 
 def tree(root, files: dict[str, bytes | str]) -> None:
@@ -37,7 +37,7 @@ def test_directory_sync_keeps_out_dominoignore_snakemake_state_and_caches(tmp_pa
         "build/out.o": b"\0",
         ".dominoignore": "*.tmp\nbuild/\n!.snakemake/metadata/\n",
     })
-    sources = workflow_sources(None, tmp_path, max_total=10**6)
+    sources = workflow_sources(None, tmp_path)
     assert sources.how == DIRECTORY_SYNC
     assert sources.paths == [
         ".dominoignore", "Snakefile", "helper.py", "scratch/keep.txt", "scripts/step.py",
@@ -52,17 +52,17 @@ def test_symlinked_directory_is_not_followed(tmp_path):
     workdir = tmp_path / "wf"
     tree(workdir, {"Snakefile": ""})
     (workdir / "linked").symlink_to(outside, target_is_directory=True)
-    assert workflow_sources(None, workdir, max_total=10**6).paths == ["Snakefile"]
+    assert workflow_sources(None, workdir).paths == ["Snakefile"]
 
 
-def test_size_guard_names_the_biggest_files(tmp_path):
-    tree(tmp_path, {"Snakefile": "", "a.bin": b"\0" * 5000, "b.bin": b"\0" * 3000})
-    with pytest.raises(TransferError) as caught:
-        workflow_sources(None, tmp_path, max_total=4000)
-    message = str(caught.value)
+def test_size_guard_message_names_the_biggest_files_and_the_fix(tmp_path):
+    sizes = {"Snakefile": 0, "a.bin": 5000, "b.bin": 3000}
+    message = too_big(DIRECTORY_SYNC, sizes, tmp_path, 4000)
     assert "total 8.0 kB, over the limit of 4.0 kB (--domino-max-sync-size)" in message
+    assert "nothing was uploaded" in message and "directory sync" in message
     assert "Biggest: a.bin (5.0 kB), b.bin (3.0 kB), Snakefile (0 bytes)." in message
     assert "lines in .dominoignore (e.g. `a.bin`)" in message
+    assert "git-tracked" in too_big(GIT_TRACKED, sizes, tmp_path, 4000)
 
 
 class _DAG:
@@ -91,7 +91,7 @@ def test_git_repository_uses_snakemakes_list_less_dominoignore(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     workflow = _Workflow(["Snakefile", "helper.py", "big/data.csv", "../elsewhere.py"],
                          configfiles=[tmp_path / "config.yaml"])
-    sources = workflow_sources(workflow, tmp_path, max_total=10**6)
+    sources = workflow_sources(workflow, tmp_path)
     assert sources.how == GIT_TRACKED
     assert sources.paths == [".dominoignore", "Snakefile", "config.yaml", "helper.py"]
 
