@@ -140,16 +140,16 @@ def too_big(how: str, sizes: dict[str, int], workdir: Path, limit: int) -> str:
     biggest = heapq.nlargest(BIGGEST_SHOWN, sizes.items(), key=lambda item: item[1])
     shown = ", ".join(f"{path} ({human_size(size)})" for path, size in biggest)
     if how == GIT_TRACKED:
-        what = f"of the git-tracked files and Snakemake's sources below {workdir}"
+        which = "a git repository: its tracked files and Snakemake's sources"
     else:
-        what = f"of every file below {workdir} (no git repository: directory sync)"
+        which = "no git repository: every file not in .dominoignore"
     return (
-        f"The workflow files to upload to Domino before the first job (those the project "
-        f"lacks {what}) total {human_size(sum(sizes.values()))}, over the limit of "
-        f"{human_size(limit)} (--domino-max-sync-size); nothing was uploaded. Biggest: "
-        f"{shown}. Keep such files out with lines in {DOMINOIGNORE} (e.g. "
-        f"`{biggest[0][0]}`), keep big data in a Domino dataset, or raise "
-        "--domino-max-sync-size."
+        f"The workflow files to upload to Domino before the first job total "
+        f"{human_size(sum(sizes.values()))}, over the limit of {human_size(limit)} "
+        f"(--domino-max-sync-size); nothing was uploaded. They are the files below "
+        f"{workdir} that the project lacks ({which}). Biggest: {shown}. Keep such files "
+        f"out with lines in {DOMINOIGNORE} (e.g. `{biggest[0][0]}`), keep big data in a "
+        "Domino dataset, or raise --domino-max-sync-size."
     )
 
 

@@ -59,10 +59,10 @@ def test_size_guard_message_names_the_biggest_files_and_the_fix(tmp_path):
     sizes = {"Snakefile": 0, "a.bin": 5000, "b.bin": 3000}
     message = too_big(DIRECTORY_SYNC, sizes, tmp_path, 4000)
     assert "total 8.0 kB, over the limit of 4.0 kB (--domino-max-sync-size)" in message
-    assert "nothing was uploaded" in message and "directory sync" in message
+    assert "nothing was uploaded" in message and "no git repository" in message
     assert "Biggest: a.bin (5.0 kB), b.bin (3.0 kB), Snakefile (0 bytes)." in message
     assert "lines in .dominoignore (e.g. `a.bin`)" in message
-    assert "git-tracked" in too_big(GIT_TRACKED, sizes, tmp_path, 4000)
+    assert "a git repository: its tracked files" in too_big(GIT_TRACKED, sizes, tmp_path, 4000)
 
 
 class _DAG:
