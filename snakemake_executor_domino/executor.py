@@ -8,8 +8,6 @@ from the job's output commit.
 
 from __future__ import annotations
 
-import signal
-import threading
 import uuid
 from collections.abc import AsyncGenerator
 from pathlib import Path
@@ -45,19 +43,14 @@ from snakemake_executor_domino.outputs import (
     recorder_command,
 )
 from snakemake_executor_domino.polling import JobPoller
-from snakemake_executor_domino.sources import (
-    ensure_dominoignore,
-    human_size,
-    too_big,
-    workflow_sources,
-)
+from snakemake_executor_domino.signals import take_over_sigterm
+from snakemake_executor_domino.sources import ensure_dominoignore, push_workflow_files
 from snakemake_executor_domino.tiers import TierResolver
 from snakemake_executor_domino.tiers import describe as describe_tier
 from snakemake_executor_domino.transfer import (
     FileHasher,
     Transfer,
     TransferError,
-    UploadTooBig,
     project_path,
 )
 
@@ -109,7 +102,10 @@ class Executor(RemoteExecutor):
                 hasher=FileHasher(),
             )
             self.checks.before_any_job(self.workflow.dag.needrun_jobs(), self.transfer)
-            self._push_sources()
+            ensure_dominoignore(self.workdir)
+            self.logger.info(
+                push_workflow_files(self.transfer, self.workflow, settings.max_sync_size)
+            )
         except (DominoError, TransferError) as exc:
             self.connection.close()
             raise WorkflowError(str(exc)) from None
@@ -136,7 +132,7 @@ class Executor(RemoteExecutor):
         self.next_seconds_between_status_checks = settings.poll_interval or (
             LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
         )
-        _treat_sigterm_as_interrupt()
+        take_over_sigterm()
 
     # ---------------------------------------------------------------- setup
     def _announce(self, embedded) -> None:
@@ -161,26 +157,9 @@ class Executor(RemoteExecutor):
                 f"{project.owner}/{project.name}."
             )
 
-    def _push_sources(self) -> None:
-        ensure_dominoignore(self.workdir)
-        settings = self.workflow.executor_settings
-        sources = workflow_sources(self.workflow, self.workdir)
-        try:
-            result = self.transfer.push(sources.paths, max_total=settings.max_sync_size)
-        except UploadTooBig as exc:
-            raise TransferError(too_big(sources.how, exc.sizes, self.workdir, exc.limit)) from None
-        if result.uploaded:
-            pushed = (
-                f"pushed {len(result.uploaded)} the project lacked "
-                f"({human_size(result.bytes_uploaded)})"
-            )
-        else:
-            pushed = "the project already holds them all"
-        self.logger.info(f"Domino executor: workflow files: {sources.describe()}; {pushed}.")
-
     # ---------------------------------------------------------------- submit
     def run_job(self, job: JobExecutorInterface) -> None:
-        _treat_sigterm_as_interrupt()  # after Snakemake's scheduler has set its own
+        take_over_sigterm()  # after Snakemake's scheduler has set its own
         settings = self.workflow.executor_settings
         what = describe_job(job)
         try:
@@ -468,27 +447,3 @@ def _shown(path: Path, workdir: Path) -> str:
         return str(Path(path).resolve().relative_to(workdir.resolve()))
     except ValueError:
         return str(path)
-
-
-def _treat_sigterm_as_interrupt() -> None:
-    """Make SIGTERM cancel like Ctrl-C does.
-
-    Snakemake's scheduler installs its own SIGTERM handler right after creating the
-    executor, and that one only stops scheduling new jobs: the running ones would go on
-    for hours on Domino while the machine that asked for them shuts down. So this runs
-    again whenever jobs are submitted, and takes SIGTERM over from Snakemake's scheduler,
-    but from no one else.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return
-    current = signal.getsignal(signal.SIGTERM)
-    if current is _interrupt:
-        return
-    owner = type(getattr(current, "__self__", None)).__name__
-    if current not in (signal.SIG_DFL, None) and owner != "JobScheduler":
-        return  # someone else handles it; leave theirs alone
-    signal.signal(signal.SIGTERM, _interrupt)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")

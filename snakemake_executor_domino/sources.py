@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snakemake_executor_domino.ignore import IGNORE_FILE, IgnoreRules
+from snakemake_executor_domino.transfer import Transfer, TransferError, UploadTooBig
 
 DOMINOIGNORE = IGNORE_FILE
 # Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must
@@ -70,6 +71,25 @@ def workflow_sources(workflow, workdir: Path) -> Sources:
         paths.append(DOMINOIGNORE)  # the project needs it before the first job's commit
     total = sum((workdir / path).stat().st_size for path in paths)
     return Sources(paths=sorted(paths), how=how, total_bytes=total)
+
+
+def push_workflow_files(transfer: Transfer, workflow, max_total: int) -> str:
+    """Upload what the project lacks of the workflow's files; the line to log about it.
+    TransferError (nothing uploaded) if that is more than `max_total` bytes."""
+    workdir = transfer.workdir
+    sources = workflow_sources(workflow, workdir)
+    try:
+        result = transfer.push(sources.paths, max_total=max_total)
+    except UploadTooBig as exc:
+        raise TransferError(too_big(sources.how, exc.sizes, workdir, exc.limit)) from None
+    if result.uploaded:
+        pushed = (
+            f"pushed {len(result.uploaded)} the project lacked "
+            f"({human_size(result.bytes_uploaded)})"
+        )
+    else:
+        pushed = "the project already holds them all"
+    return f"Domino executor: workflow files: {sources.describe()}; {pushed}."
 
 
 def in_git_repository(workdir: Path) -> bool:
