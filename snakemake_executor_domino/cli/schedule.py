@@ -412,9 +412,8 @@ def _runs_from_jobs(
     by_title = {s.title: s.id for s in schedules}
     found: dict[str, list[ScheduledRun]] = {}
     for job in jobs:  # newest first
-        statuses = job.raw.get("statuses") or {}
         schedule_id = by_title.get(job.title)
-        if statuses.get("isScheduled") and schedule_id:
+        if job.is_scheduled and schedule_id:
             runs = found.setdefault(schedule_id, [])
             if len(runs) < limit:
                 runs.append(

@@ -68,6 +68,8 @@ class Job:
     started_ms: int | None
     completed_ms: int | None
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    # started by a scheduled job (5.0 JobStatuses.isScheduled)
+    is_scheduled: bool = False
 
     @property
     def succeeded(self) -> bool:

@@ -160,6 +160,7 @@ def job(body: dict[str, Any]) -> Job:
         started_ms=epoch_ms(stage.get("runStartTime")),
         completed_ms=epoch_ms(stage.get("completedTime")),
         raw=body,
+        is_scheduled=bool(statuses.get("isScheduled", False)),
     )
 
 

@@ -96,7 +96,7 @@ def test_jobset_50_pagination_and_jobs_without_tier():
         42, "Succeeded", True, "ddeeff445566")
     assert (done.tier_id, done.tier_name) == (None, None)
     assert (running.title, running.finished, running.output_commit_id) == ("", False, None)
-    assert running.raw["statuses"]["isScheduled"] is True
+    assert running.is_scheduled and not done.is_scheduled
 
 
 def test_job_list_without_pagination_uses_what_was_asked_and_keeps_a_tier_it_carries():
