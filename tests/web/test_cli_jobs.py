@@ -92,8 +92,11 @@ def test_log_follow_streams_until_the_job_ends(domino, project, env):
     first = proc.stdout.readline()  # arrives while the job still runs
     assert first == "one\n"
     assert client.get_job(job.id).status == "Running"
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0
+    # read() rather than communicate(): communicate reads the pipe itself and would lose
+    # what readline() already buffered ("two" when it came with "one")
+    out = proc.stdout.read()
+    err = proc.stderr.read() if proc.stderr else ""
+    assert proc.wait(timeout=30) == 0
     assert first + out == "one\ntwo\nthree\n"
     assert "ended: Succeeded" in err
 
