@@ -49,6 +49,7 @@ from snakemake_executor_domino.tiers import TierResolver
 from snakemake_executor_domino.tiers import describe as describe_tier
 from snakemake_executor_domino.transfer import (
     FileHasher,
+    OutsideLinkError,
     Transfer,
     TransferError,
     project_path,
@@ -288,7 +289,8 @@ class Executor(RemoteExecutor):
                 return
             try:
                 missing = self._pull_outputs(commit, plan)
-            except TransferError as exc:  # nothing a rerun would change
+            except OutsideLinkError as exc:
+                # settled: the fixed rule must run again, not reattach to this job
                 self._forget(info)
                 self.report_job_error(info, msg=f"{what}: Domino job {url} succeeded, but {exc}")
                 return

@@ -47,6 +47,11 @@ class UploadTooBig(TransferError):
         )
 
 
+class OutsideLinkError(TransferError):
+    """A job's output is a link to a place outside its working directory: only a changed
+    rule, run again, can bring it back."""
+
+
 def project_path(path: str | os.PathLike[str], workdir: Path) -> str:
     """The project-relative POSIX path of a local path, refusing anything outside workdir.
 
@@ -237,7 +242,7 @@ class Transfer:
                 if required:
                     missing.append(raw)
         if found.outside:
-            raise TransferError(outside_links_error(found.outside))
+            raise OutsideLinkError(outside_links_error(found.outside))
         # every file is checked before the first one is written: an oversized output
         # must not leave its siblings half pulled back
         for item in found.files.values():
