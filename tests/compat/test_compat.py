@@ -46,14 +46,14 @@ CASES = [
     # temp, group + unneeded temp, pipe, service, directory (nested, empty, links), benchmark,
     # log, script with a helper beside it, links (relative, absolute, to a directory),
     # protected (file and link), localrules, executable bit, params from the input,
-    # retries with attempt-scaled resources, checkpoint, shadow, include, module
+    # checkpoint, shadow, include, module
     Case(
         "outputs",
         "outputs",
-        args=("--retries", "1"),
         volatile=("bench/bench.tsv",),
         local_rules=("all", "local_note"),
     ),
+    Case("retries", "outputs", args=("--retries", "1", "retry/out.txt")),
     Case("helpers-in-git", "helpers", git=True),
     Case("helpers-outside-git", "helpers"),
     Case(
