@@ -27,6 +27,8 @@ from snakemake_executor_domino.domino import (
     Job,
     is_transient,
 )
+from snakemake_executor_domino.escalation import Escalations
+from snakemake_executor_domino.failures import memory_note
 from snakemake_executor_domino.jobs import (
     describe_job,
     job_title,
@@ -42,11 +44,11 @@ from snakemake_executor_domino.outputs import (
     plan_outputs,
     recorder_command,
 )
+from snakemake_executor_domino.placement import TierPlanner
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.signals import take_over_sigterm
 from snakemake_executor_domino.sources import ensure_dominoignore, push_workflow_files
 from snakemake_executor_domino.tiers import TierResolver
-from snakemake_executor_domino.tiers import describe as describe_tier
 from snakemake_executor_domino.transfer import (
     FileHasher,
     OutsideLinkError,
@@ -95,7 +97,8 @@ class Executor(RemoteExecutor):
                 settings.default_tier,
                 self.client.project.default_tier_id,
             )
-            self.checks = JobChecks(self.tiers, self.logger)
+            self.escalations = Escalations(self.tiers.tiers, not settings.no_escalation)
+            self.checks = JobChecks(TierPlanner(self.tiers, self.escalations), self.logger)
             self.transfer = Transfer(
                 self.client,
                 self.workdir,
@@ -164,12 +167,12 @@ class Executor(RemoteExecutor):
         settings = self.workflow.executor_settings
         what = describe_job(job)
         try:
-            requested, tier = self.checks.at_submission(job)
+            placement = self.checks.at_submission(job)
             inputs = self.transfer.local_files(local_inputs(job))
             command = self.format_job_exec(job)
             # what the command passes as --unneeded-temp-files: the job may delete those
             unneeded = [str(f) for f in self.workflow.dag.get_unneeded_temp_files(job)]
-            key = job_key(command, tier.id if tier else "", self.transfer.hashes(inputs))
+            key = job_key(command, placement.key_part(), self.transfer.hashes(inputs))
             domino_job = self._reattach(key, what)
             uploads = ""
             if domino_job is None:
@@ -178,8 +181,8 @@ class Executor(RemoteExecutor):
                 domino_job = self._start(
                     key, title, what, command,
                     commit_id=pushed.commit_id,
-                    tier_id=self.tiers.override(requested),
-                    environment_id=settings.environment_id,
+                    tier_id=placement.override,
+                    environment_id=placement.environment_id or settings.environment_id,
                 )
                 if pushed.uploaded:
                     uploads = f", uploaded {len(pushed.uploaded)} input file(s)"
@@ -187,14 +190,15 @@ class Executor(RemoteExecutor):
             self.report_job_error(SubmittedJobInfo(job), msg=f"{what}: {exc}")
             return
         info = SubmittedJobInfo(
-            job, external_jobid=domino_job.id, aux={"key": key, "unneeded": unneeded}
+            job, external_jobid=domino_job.id,
+            aux={"key": key, "unneeded": unneeded, "placement": placement},
         )
         self.submitted[domino_job.id] = info
-        self.account.submitted(domino_job.id, job, requested, tier)
+        self.account.submitted(domino_job.id, job, placement.requested, placement.tier)
         self.starting.pop(domino_job.title, None)  # only now: cancel_jobs sees it either way
         self.poller.track(domino_job)
         self.logger.info(
-            f"{what}: Domino job #{domino_job.number} on {describe_tier(tier)}{uploads}: "
+            f"{what}: Domino job #{domino_job.number} on {placement.describe()}{uploads}: "
             f"{self.client.job_url(domino_job.id)}"
         )
         self.report_job_submission(info)
@@ -314,6 +318,10 @@ class Executor(RemoteExecutor):
             return
         log_text = self._fetch_log(job)
         log_file = save_job_log(self.workdir, info.job, job, log_text)
+        memory = memory_note(
+            self.client, self.escalations, info.job, job, log_text,
+            (info.aux or {}).get("placement"),
+        )
         if commit is not None:
             try:
                 self.transfer.pull(commit, plan.logs)  # the rule's own log: why it failed
@@ -322,7 +330,8 @@ class Executor(RemoteExecutor):
         self._forget(info)
         self.report_job_error(
             info,
-            msg=f"{what}: Domino job #{job.number} ended {job.status}. {url}\n"
+            msg=f"{what}: Domino job #{job.number} ended {job.status}. "
+            f"{memory + ' ' if memory else ''}{url}\n"
             f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
             aux_logs=[str(log_file)],
         )

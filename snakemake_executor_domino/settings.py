@@ -64,6 +64,14 @@ class ExecutorSettings(ExecutorSettingsBase):
             "env_var": True,
         },
     )
+    no_escalation: bool = field(
+        default=False,
+        metadata={
+            "help": "Do not move a retry (--retries) of a job that ran out of memory to "
+            "the next hardware tier by memory; retry it on the same tier.",
+            "env_var": True,
+        },
+    )
     environment_id: Optional[str] = field(
         default=None,
         metadata={

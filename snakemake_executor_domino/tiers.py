@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
-
 from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import HardwareTier
-
-
-def requested_tier(job: JobExecutorInterface) -> str | None:
-    """The tier a job asks for; for a group job, the one its members agree on."""
-    if job.is_group():
-        wanted = {requested_tier(member) for member in job.jobs} - {None}
-        if len(wanted) > 1:
-            raise ConfigurationError(
-                f"group {job.name} mixes hardware tiers {sorted(wanted)}; one group runs as "
-                "one Domino job, so give its rules the same tier."
-            )
-        return wanted.pop() if wanted else None
-    value = job.resources.get("tier")
-    return str(value) if value not in (None, "") else None
 
 
 class TierResolver:

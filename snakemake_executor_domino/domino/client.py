@@ -323,6 +323,20 @@ class DominoClient(FileCalls, ScheduleCalls):
         )
         return parse.run_log(body)
 
+    def job_problem(self, job_id: str) -> str | None:
+        """The problem Domino's job page suggests for a finished job (e.g. that it ran out of
+        memory), or None. Only the suggestion is wanted, so one setup line is asked for."""
+        try:
+            body = self.http.json(
+                "GET",
+                routes.job_logs(job_id),
+                params={"logType": "prepareoutput", "limit": 1},
+                what=f"problem suggestion of job {job_id}",
+            )
+        except DominoNotFound:
+            return None
+        return parse.problem_suggestion(body)
+
     def job_url(self, job_id: str) -> str:
         """The job's page in Domino's web UI."""
         return f"{self.host}/jobs/{quote(self.owner)}/{quote(self.project_name)}/{quote(job_id)}"

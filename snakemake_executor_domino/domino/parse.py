@@ -219,6 +219,14 @@ def logs_with_problem_suggestions(body: dict[str, Any]) -> str:
     return log_text("".join(line if line.endswith("\n") else line + "\n" for line in lines))
 
 
+def problem_suggestion(body: Any) -> str | None:
+    """The problem Domino names for a job (5.0 LogsWithProblemSuggestion.problemSuggestion,
+    JobProblemSuggestion {problem, helpLink}); None where it names none."""
+    suggestion = body.get("problemSuggestion") if isinstance(body, dict) else None
+    problem = suggestion.get("problem") if isinstance(suggestion, dict) else None
+    return str(problem) if problem else None
+
+
 def scheduled_jobs(body: Any) -> list[ScheduledJob]:
     items = body if isinstance(body, list) else body.get("scheduledJobs") or []
     return [scheduled_job(item) for item in items]

@@ -67,6 +67,10 @@ def job_runtime_details(job_id: str) -> str:
     return f"/v4/jobs/{_q(job_id)}/runtimeExecutionDetails"
 
 
+def job_logs(job_id: str) -> str:
+    return f"/v4/jobs/{_q(job_id)}/logsWithProblemSuggestions"
+
+
 def jobs() -> str:
     return "/v4/jobs"
 

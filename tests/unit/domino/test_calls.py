@@ -113,3 +113,13 @@ def test_a_jobs_tier_comes_from_its_runtime_execution_details(client, fake, name
 def test_a_job_keeps_no_tier_where_runtime_details_are_missing(client, fake):
     job = parse.job(recorded("jobset_50")["jobs"][0])
     assert client.with_tier(job) == job
+
+
+def test_a_jobs_problem_suggestion_is_read_with_one_setup_line(client, fake):
+    path = "/v4/jobs/j1/logsWithProblemSuggestions"
+    fake.answer("GET", path, recorded("logs_problem_50"))
+    assert "ran out of memory" in client.job_problem("j1")
+    assert fake.calls[-1][2]["params"] == {"logType": "prepareoutput", "limit": 1}
+    fake.answer("GET", "/v4/jobs/j2/logsWithProblemSuggestions", recorded("logs_v4"))
+    assert client.job_problem("j2") is None  # no suggestion
+    assert client.job_problem("missing") is None  # a Domino without the route
