@@ -67,4 +67,4 @@ class Escalations:
                 bigger,
                 f"attempt {job.attempt} ran out of memory on tier {ran_on.name}",
             )
-        return f"A retry (--retries) runs on the next tier by memory, {tier_text(bigger)}."
+        return f"{said} A retry (--retries) runs on the next tier by memory, {tier_text(bigger)}."

@@ -105,6 +105,7 @@ def test_out_of_memory_moves_the_next_attempt_up_by_memory():
     first, _ = plan.plan(_Job(mem_mb=1000))
     assert first.tier.name == "Small"
     note = plan.escalations.ended(_Job(mem_mb=1000), first.tier, first.ask, oom=True)
+    assert note.startswith("It ran out of memory on tier Small (1 core(s), 4 GiB")
     assert "next tier by memory, Medium" in note
     second, _ = plan.plan(_Job(mem_mb=1000, attempt=2))
     assert second.tier.name == "Medium"
