@@ -59,6 +59,13 @@ def register(parser: argparse.ArgumentParser) -> None:
         "'rate=0.1,kinds=500,502,503,429,drop,slow,truncate,kill,seed=7' (default: "
         "$SNAKEMAKE_DOMINO_LOCAL_FAULTS, else off; see docs/reliability.md)",
     )
+    serve.add_argument(
+        "--job-isolation", default=None, choices=("auto", "namespace", "bwrap", "unshare", "none"),
+        help="run each job in its own mount namespace, seeing only its files (at /mnt) and "
+        "the compute environment, as on Domino: auto (bubblewrap, else unshare, else "
+        "unisolated with a warning), namespace (fail if neither works), bwrap, unshare, or "
+        "none (default: $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto)",
+    )
     serve.set_defaults(func=serve_command)
 
 
@@ -66,6 +73,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from snakemake_executor_domino.cli import CliError
     from snakemake_executor_domino.local.config import ConfigError, default_root
     from snakemake_executor_domino.local.faults import FaultSpecError
+    from snakemake_executor_domino.local.isolation import IsolationUnavailable
     from snakemake_executor_domino.local.rootlock import RootInUse
     from snakemake_executor_domino.local.server import LocalDomino
 
@@ -76,7 +84,7 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         domino = LocalDomino(
             root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
-            host=args.host, port=args.port, faults=args.faults,
+            host=args.host, port=args.port, faults=args.faults, isolation=args.job_isolation,
         )
     except FaultSpecError as exc:
         raise CliError(f"--faults / $SNAKEMAKE_DOMINO_LOCAL_FAULTS: {exc}") from exc
@@ -84,7 +92,7 @@ def serve_command(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     try:
         domino.start()
-    except RootInUse as exc:
+    except (RootInUse, IsolationUnavailable) as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(
@@ -124,6 +132,7 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
         key_line,
         f"state:     {domino.root}",
         f"tiers:     {domino.config.tier_list_text()}",
+        f"jobs:      {_isolation_line(domino)}",
     ]
     if domino.fault_spec is not None:
         lines.append(f"faults:    {domino.fault_spec.describe()} (fault injection is ON)")
@@ -143,6 +152,13 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
     ]
     lines += ["", "Ctrl-C stops the server."]
     print("\n".join(lines), flush=True)
+
+
+def _isolation_line(domino: LocalDomino) -> str:
+    isolation = domino.backend.runner.isolation if domino.backend else None
+    if isolation is None or isolation.isolated or isolation.mode == "none":
+        return isolation.summary if isolation else "unknown"
+    return "NOT isolated: see the warning above"
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:

@@ -78,6 +78,8 @@ class ServerConfig:
     stop_grace_seconds: float = 3.0
     # base URL jobs use to call back; set by the server once it knows its port
     public_url: str = ""
+    # isolation.MODES; None: $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
+    job_isolation: str | None = None
 
     def __post_init__(self) -> None:
         validate_tiers(self.tiers)

@@ -2,7 +2,8 @@
 
 The server's own environment may hold credentials (cloud keys, tokens) that a job has no
 business seeing, so anything secret-looking is dropped, as is any DOMINO_* variable from an
-outer Domino, which would point the job at the wrong server.
+outer Domino, which would point the job at the wrong server. An isolated job gets a home
+and a temporary directory of its own, as the server's point at paths it cannot see.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ SECRET_NAME = re.compile(
     r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE", re.IGNORECASE
 )
 DROPPED_PREFIXES = ("DOMINO_", "SNAKEMAKE_DOMINO_")
+# host paths an isolated job could not use (XDG_* directories are dropped as a family)
+HOST_PATH_VARIABLES = ("PWD", "OLDPWD", "TMPDIR", "TEMP", "TMP")
 
 # the job's "compute environment" is the Python environment the server runs in
 PYTHON_BIN = str(Path(sys.executable).parent)
@@ -45,10 +48,16 @@ def job_environment(
     job: Job,
     tier: Tier,
     api_key: str,
-    token_file: Path,
-    workdir: Path,
+    token_file: Path | str,
+    workdir: Path | str,
+    home: str | None = None,
 ) -> dict[str, str]:
+    """`workdir`, `token_file`: as the job sees them; `home`: an isolated job's home."""
     env = scrubbed(os.environ if base is None else base)
+    if home is not None:
+        for name in [*HOST_PATH_VARIABLES, *(k for k in env if k.startswith("XDG_"))]:
+            env.pop(name, None)
+        env.update(HOME=home, TMPDIR="/tmp")
     path = env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update(
         {

@@ -10,11 +10,16 @@ started with its per-job token) that are not complete. An orchestrator job waiti
 children on the same tier would otherwise deadlock a tier with cap 1. Occupancy is recomputed
 on every scheduling pass, so a parent whose children are done counts again at once, without
 waiting for a free slot (it is running already, and it cannot be paused).
+
+Isolation (isolation.py): chosen once at start. An isolated job sees its directory at /mnt
+and nothing of this machine but the compute environment; otherwise it runs in runs/<jobId>/
+with everything visible, and the start-up log line says why and how to change that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import shutil
@@ -29,6 +34,7 @@ from . import process
 from .blobs import BlobStore
 from .config import ServerConfig, Tier
 from .ignore import IGNORE_FILE, IgnoreRules
+from .isolation import Isolation, choose, resolve_mode
 from .jobenv import job_environment
 from .joblog import JobLogs
 from .models import ACTIVE_STATUSES, FileEntry, Job, now_ms
@@ -36,6 +42,7 @@ from .store import Store
 from .workspace import collect_changes, materialize
 
 SCHEDULER_TICK_SECONDS = 0.5
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,6 +58,7 @@ class _Active:
     proc: subprocess.Popen[bytes] | None = None
     stop: StopRequest | None = None
     thread: threading.Thread | None = None
+    isolated: bool = False
 
 
 def token_digest(token: str) -> str:
@@ -71,6 +79,7 @@ class Runner:
         self._active: dict[str, _Active] = {}
         self._closing = False
         self._scheduler: threading.Thread | None = None
+        self.isolation: Isolation | None = None
         for d in (config.runs_dir, config.tokens_dir):
             d.mkdir(parents=True, exist_ok=True)
         os.chmod(config.tokens_dir, 0o700)
@@ -78,6 +87,11 @@ class Runner:
     # -- lifecycle of the runner itself ----------------------------------------------------
 
     def start(self) -> None:
+        self.isolation = choose(resolve_mode(self.config.job_isolation))
+        if self.isolation.isolated or self.isolation.mode == "none":
+            log.info("local Domino: %s", self.isolation.summary)
+        else:
+            log.warning("local Domino: %s", self.isolation.summary)
         self._recover()
         self._scheduler = threading.Thread(
             target=self._schedule_loop, name="local-domino-scheduler", daemon=True
@@ -165,7 +179,9 @@ class Runner:
                     entry.stop = StopRequest(commit_results, reason)
                 proc = entry.proc
         if proc is not None:
-            process.terminate_in_background(proc, self.config.stop_grace_seconds)
+            process.terminate_in_background(
+                proc, self.config.stop_grace_seconds, spare_leader=entry.isolated
+            )
         self.wake()
         return self.store.get_job(job_id)
 
@@ -268,28 +284,34 @@ class Runner:
         token = secrets.token_urlsafe(32)
         token_file = self._write_token(job_id, token)
         self.store.update_job(job_id, token_sha256=token_digest(token))
+        assert self.isolation is not None, "Runner.start() chooses the isolation"
+        view = self.isolation.view(workdir, token_file)
         env = job_environment(
             api_host=self.config.public_url,
             project=project,
             job=job,
             tier=tier,
             api_key=self._api_key,
-            token_file=token_file,
-            workdir=workdir,
+            token_file=view.token_file,
+            workdir=view.job_dir,
+            home=view.home,
         )
         with entry.lock:
             if entry.stop is not None:
                 self.logs.platform(job_id, f"{entry.stop.reason} before the command started")
                 return "Stopped", None, None
+            entry.isolated = view.isolated
             entry.proc = process.spawn(
                 job.command,
                 cwd=workdir,
                 env=env,
                 log_path=self.logs.output_path(job_id),
                 memory_limit=tier.memory_limit_bytes,
+                wrap=view.command,
             )
         self.store.update_job(job_id, status="Running", started_ms=now_ms(), pid=entry.proc.pid)
-        self.logs.setup(job_id, f"running: {job.command}")
+        where = f"isolated, its files at {view.job_dir}" if view.isolated else "not isolated"
+        self.logs.setup(job_id, f"running ({where}): {job.command}")
         exit_code = entry.proc.wait()
         process.kill_group(entry.proc.pid)  # stragglers must not write during the commit
 

@@ -23,6 +23,7 @@ from .app import create_app
 from .backend import Backend
 from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_tiers_file
 from .faults import FaultInjector, FaultSpec, as_spec
+from .isolation import resolve_mode
 from .rootlock import RootLock
 
 PROJECT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -43,6 +44,7 @@ class LocalDomino:
         user: str | None = None,
         stop_grace_seconds: float = 3.0,
         faults: FaultSpec | str | None = None,
+        isolation: str | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
         self.host = host
@@ -57,6 +59,8 @@ class LocalDomino:
             username=user or default_username(),
             tiers=tier_list,
             stop_grace_seconds=stop_grace_seconds,
+            # isolation.MODES, else $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
+            job_isolation=resolve_mode(isolation),
         )
         self.url = ""
         self.api_key = ""

@@ -164,7 +164,41 @@ def make_api(domino: LocalDomino, owner_name: str) -> Api:
     return Api(domino.url, domino.api_key, owner, name, domino.create_project(owner_name))
 
 
-@pytest.fixture
-def scratch(tmp_path: Path) -> Path:
-    """A directory outside every job's working dir, for release flags and pid files."""
-    return tmp_path
+def release(server: LocalDomino, job_id: str, name: str = "release") -> None:
+    """Drop a flag file into a running job's directory, where the job sees it (at /mnt/NAME
+    when isolated): the one place of this machine an isolated job can see."""
+    (server.config.runs_dir / job_id / name).touch()
+
+
+def job_processes(job_id: str) -> list[int]:
+    """The live processes of a job, as this machine numbers them (a job in its own PID
+    namespace sees other numbers): those whose environment names the job."""
+    marker = f"DOMINO_RUN_ID={job_id}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "status").read_text()
+        except OSError:
+            continue
+        if marker in environ.split(b"\0") and "\nState:\tZ" not in state:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_processes(job_id: str, at_least: int, timeout: float = 10) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while len(found := job_processes(job_id)) < at_least:
+        assert time.monotonic() < deadline, f"job {job_id} has processes {found}"
+        time.sleep(POLL)
+    return found
+
+
+def wait_until_gone(job_id: str, timeout: float = 5) -> None:
+    # a killed process needs a moment on a loaded machine before it is gone
+    deadline = time.monotonic() + timeout
+    while survivors := job_processes(job_id):
+        assert time.monotonic() < deadline, f"job {job_id} left processes {survivors}"
+        time.sleep(POLL)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import Api
+from snakemake_executor_domino.local.server import LocalDomino
+
+from .conftest import Api, release, wait_for_processes, wait_until_gone
 
 
 def test_acceptance_script(api: Api) -> None:
@@ -98,14 +100,13 @@ def test_nothing_changed_gives_the_head(api: Api) -> None:
     assert done["commitDetails"]["outputCommitId"] == commit == api.head()
 
 
-def test_output_goes_on_top_of_the_current_head(api: Api, scratch: Path) -> None:
+def test_output_goes_on_top_of_the_current_head(api: Api, server: LocalDomino) -> None:
     start = api.upload("input.txt", b"in")["commitId"]
-    flag = scratch / "go"
-    job = api.start(f"while [ ! -e {flag} ]; do sleep 0.05; done; echo out > out.txt",
+    job = api.start("while [ ! -e go ]; do sleep 0.05; done; rm go; echo out > out.txt",
                     commitId=start)
     api.wait(job["id"], "Running")
     api.upload("uploaded-meanwhile.txt", b"later")
-    flag.touch()
+    release(server, job["id"], "go")
     done = api.wait(job["id"])
     files = api.all_files(done["commitDetails"]["outputCommitId"])
     assert files == {"input.txt": b"in", "uploaded-meanwhile.txt": b"later",
@@ -152,10 +153,14 @@ def test_job_environment(api: Api, server, monkeypatch: pytest.MonkeyPatch) -> N
     assert env["DOMINO_HARDWARE_TIER_ID"] == "medium-k8s"
     assert env["DOMINO_IS_GIT_BASED"] == "false"
     assert env["DOMINO_ENVIRONMENT_ID"] == job["environment"]["environmentId"]
-    workdir = Path(env["DOMINO_WORKING_DIR"])
-    assert workdir.name == job["id"]
-    token_file = Path(env["DOMINO_TOKEN_FILE"])
-    assert workdir not in token_file.parents
+    workdir = server.config.runs_dir / job["id"]
+    token_file = server.config.tokens_dir / job["id"]
+    if server.backend.runner.isolation.isolated:
+        assert env["DOMINO_WORKING_DIR"] == "/mnt"
+        assert env["DOMINO_TOKEN_FILE"] == "/run/domino/token"
+    else:
+        assert env["DOMINO_WORKING_DIR"] == str(workdir)
+        assert env["DOMINO_TOKEN_FILE"] == str(token_file)
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     assert env["HARMLESS_SETTING"] == "visible"
     for name in ("MY_SERVICE_SECRET", "UPSTREAM_API_KEY", "DOMINO_API_PROXY"):
@@ -185,28 +190,18 @@ def test_stop_running_job(api: Api, commit_results: bool) -> None:
         assert "partial.txt" not in api.files(api.head())
 
 
-def test_stop_kills_the_whole_process_tree(api: Api, scratch: Path) -> None:
-    pids = scratch / "pids"
-    job = api.start(f"(sleep 60 & echo $! >> {pids}; wait) & echo $! >> {pids}; sleep 60")
+def test_stop_kills_the_whole_process_tree(api: Api) -> None:
+    job = api.start("(sleep 60 & wait) & sleep 60")
     api.wait(job["id"], "Running")
-    deadline = time.monotonic() + 10
-    while not pids.exists() or len(pids.read_text().split()) < 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    # its subshell and the two sleeps at least (bash may exec the last command)
+    wait_for_processes(job["id"], at_least=3)
     api.post("/v4/jobs/stop", json={"jobId": job["id"], "commitResults": False})
     api.wait(job["id"], timeout=10)
-    # a killed process needs a moment on a loaded machine before it is gone
-    deadline = time.monotonic() + 5
-    survivors = [int(pid) for pid in pids.read_text().split()]
-    while survivors and time.monotonic() < deadline:
-        time.sleep(0.05)
-        survivors = [pid for pid in survivors if _alive(pid)]
-    assert survivors == []
+    wait_until_gone(job["id"])
 
 
-def test_stop_queued_and_completed_jobs(api: Api, scratch: Path) -> None:
-    flag = scratch / "release"
-    blocker = api.start(f"while [ ! -e {flag} ]; do sleep 0.05; done",
+def test_stop_queued_and_completed_jobs(api: Api, server: LocalDomino) -> None:
+    blocker = api.start("while [ ! -e release ]; do sleep 0.05; done",
                         overrideHardwareTierId="stop-k8s")
     queued = api.start("echo never", overrideHardwareTierId="stop-k8s")
     api.wait(blocker["id"], "Running")
@@ -215,7 +210,7 @@ def test_stop_queued_and_completed_jobs(api: Api, scratch: Path) -> None:
     assert r.status_code == 200
     assert r.json()["statuses"]["executionStatus"] == "Stopped"
     assert "never" not in api.log(queued["id"])
-    flag.touch()
+    release(server, blocker["id"])
     done = api.wait(blocker["id"])
     assert done["statuses"]["executionStatus"] == "Succeeded"
     again = api.post("/v4/jobs/stop", json={"jobId": blocker["id"]})
@@ -225,21 +220,18 @@ def test_stop_queued_and_completed_jobs(api: Api, scratch: Path) -> None:
 # -- hardware tier caps and the deadlock rule -------------------------------------------------
 
 
-def test_jobs_beyond_the_tier_cap_stay_queued(api: Api, scratch: Path) -> None:
-    jobs = []
-    for i in range(3):
-        flag = scratch / f"release-{i}"
-        jobs.append(api.start(f"while [ ! -e {flag} ]; do sleep 0.05; done",
-                              overrideHardwareTierId="pair-k8s"))
+def test_jobs_beyond_the_tier_cap_stay_queued(api: Api, server: LocalDomino) -> None:
+    jobs = [api.start("while [ ! -e release ]; do sleep 0.05; done",
+                      overrideHardwareTierId="pair-k8s") for _ in range(3)]
     api.wait(jobs[0]["id"], "Running")
     api.wait(jobs[1]["id"], "Running")
     time.sleep(0.8)  # longer than a scheduler tick: the third really waits
     assert api.job(jobs[2]["id"])["statuses"]["executionStatus"] == "Queued"
-    (scratch / "release-0").touch()
+    release(server, jobs[0]["id"])
     api.wait(jobs[0]["id"])
     api.wait(jobs[2]["id"], "Running", timeout=5)
-    (scratch / "release-1").touch()
-    (scratch / "release-2").touch()
+    release(server, jobs[1]["id"])
+    release(server, jobs[2]["id"])
     for job in jobs:
         assert api.wait(job["id"])["statuses"]["executionStatus"] == "Succeeded"
 

@@ -16,8 +16,7 @@ import requests
 from snakemake_executor_domino.local.rootlock import RootInUse
 from snakemake_executor_domino.local.server import LocalDomino
 
-from .conftest import Api, make_api
-from .test_jobs import _alive
+from .conftest import Api, job_processes, make_api, wait_until_gone
 
 CLI = str(Path(sys.executable).parent / "snakemake-domino")
 
@@ -47,7 +46,6 @@ def test_state_survives_a_clean_restart(tmp_path: Path) -> None:
 
 def test_job_left_running_by_a_killed_server_ends_as_error(tmp_path: Path) -> None:
     root, key = tmp_path / "root", "restart-test-key"
-    pid_file = tmp_path / "job.pid"
     server = subprocess.Popen(
         [CLI, "local", "serve", "--port", "0", "--root", str(root), "--project", "ann/crash"],
         env={**os.environ, "SNAKEMAKE_DOMINO_LOCAL_API_KEY": key},
@@ -59,7 +57,7 @@ def test_job_left_running_by_a_killed_server_ends_as_error(tmp_path: Path) -> No
         project = api.get("/v4/gateway/projects/findProjectByOwnerAndName",
                           params={"ownerName": "ann", "projectName": "crash"}).json()
         api.project_id = project["id"]
-        running = api.start(f"echo $$ > {pid_file}; echo started; sleep 60")
+        running = api.start("echo started; sleep 60")
         queued = [api.start("sleep 60", overrideHardwareTierId="gpu-small-k8s")
                   for _ in range(2)]
         api.wait_for_log(running["id"], "started")
@@ -68,8 +66,7 @@ def test_job_left_running_by_a_killed_server_ends_as_error(tmp_path: Path) -> No
     finally:
         server.send_signal(signal.SIGKILL)  # no clean shutdown: jobs are left behind
         server.wait(timeout=10)
-    orphan = int(pid_file.read_text())
-    assert _alive(orphan)
+    assert job_processes(running["id"]), "the job should outlive the killed server"
 
     with LocalDomino(root, api_key=key) as restarted:
         api = Api(restarted.url, key, "ann", "crash", api.project_id)
@@ -79,10 +76,7 @@ def test_job_left_running_by_a_killed_server_ends_as_error(tmp_path: Path) -> No
             assert done["statuses"]["isCompleted"] and done["stageTime"]["completedTime"]
             assert "server restarted" in api.log(job["id"])
         assert "started" in api.log(running["id"])
-        deadline = time.monotonic() + 5
-        while _alive(orphan):
-            assert time.monotonic() < deadline, "the orphaned job process was not killed"
-            time.sleep(0.05)
+        wait_until_gone(running["id"])
         assert not (root / "runs" / running["id"]).exists()
         # the restarted server runs new jobs normally
         assert api.wait(api.start("true")["id"])["statuses"]["executionStatus"] == "Succeeded"
