@@ -53,11 +53,15 @@ def importable_entries(tree: Path) -> list[Path]:
 
 
 def environment_paths(environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Every host path an isolated job gets read-only, outermost first, none nested."""
+    """Every host path an isolated job gets read-only, outermost first, none nested.
+
+    A path reached through a symlink is shown under its real name too: a venv's scripts
+    name its interpreter by the path the venv was created at (their `#!` line)."""
     environ = os.environ if environ is None else environ
     paths = [p for p in python_prefixes() if p.exists()]
     for tree in source_trees(environ):
         paths.extend(importable_entries(tree))
+    paths += [Path(os.path.realpath(p)) for p in paths]
     return outermost(p for p in paths if not _is_system(p))
 
 

@@ -160,3 +160,13 @@ def test_mode_none_probes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(isolation, "probe", lambda *a: pytest.fail("probed"))
     chosen = isolation.choose("none")
     assert not chosen.isolated and "off" in chosen.summary
+
+
+def test_a_path_reached_through_a_symlink_is_shown_under_its_real_name_too(
+    tmp_path: Path,
+) -> None:
+    # a worktree's .venv linking to the real one: scripts' #! lines name the real path
+    real = make_repo(tmp_path / "real")
+    (tmp_path / "link").symlink_to(real)
+    paths = computeenv.environment_paths({"PYTHONPATH": str(tmp_path / "link")})
+    assert tmp_path / "link/pkg" in paths and real / "pkg" in paths
