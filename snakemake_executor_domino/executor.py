@@ -20,6 +20,7 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 from snakemake_executor_domino.accounting.account import RunAccount
 from snakemake_executor_domino.cancel import Canceller, Registry
 from snakemake_executor_domino.checks import JobChecks
+from snakemake_executor_domino.command import portable_command
 from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.domino import (
     DominoError,
@@ -169,7 +170,7 @@ class Executor(RemoteExecutor):
         try:
             placement = self.checks.at_submission(job)
             inputs = self.transfer.local_files(local_inputs(job))
-            command = self.format_job_exec(job)
+            command = portable_command(self.format_job_exec(job), self.workdir)
             # what the command passes as --unneeded-temp-files: the job may delete those
             unneeded = [str(f) for f in self.workflow.dag.get_unneeded_temp_files(job)]
             key = job_key(command, placement.key_part(), self.transfer.hashes(inputs))
