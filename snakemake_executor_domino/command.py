@@ -8,8 +8,9 @@ machine, in the project's root, whose files are those of the working directory. 
 relative to the working directory. One that lies outside it names nothing the job can see:
 that is an error naming the path and what to do, before the job starts.
 
-Only Snakemake's own arguments, after `-m snakemake`, are rewritten; whatever precedes them
-(a `--precommand`, the Python executable) is kept as written.
+Only Snakemake's own arguments, from `-m snakemake` to the first shell operator, are
+rewritten; whatever precedes them (a `--precommand`, the Python executable) or follows them
+(the executor's `&& python -c ...` suffix) is kept as written.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from snakemake_executor_domino.connection import ConfigurationError
 
 SNAKEMAKE_MODULE = re.compile(r"(?:^|\s)-m snakemake(?=\s|$)")
 BASE64_PREFIX = "base64//"
-SHELL_OPERATORS = {"&&", "||", ";", "|"}
 DROPPED = "--directory"
 # flag -> what its value is, for messages; files the job reads from the project
 PROJECT_FILES = {"--snakefile": "Snakefile", "--configfiles": "config file"}
@@ -43,15 +43,36 @@ def portable_command(command: str, workdir: Path) -> str:
     match = SNAKEMAKE_MODULE.search(command)
     if match is None:
         return command  # not a Snakemake job command: nothing here to interpret
-    head, tail = command[: match.end()], command[match.end() :]
+    head = command[: match.end()]
+    arguments, rest = split_at_operator(command[match.end() :])
     try:
-        tokens = shlex.split(tail)
+        tokens = shlex.split(arguments)
     except ValueError as exc:
-        raise CommandError(f"cannot read Snakemake's job command ({exc}): {tail}") from None
+        raise CommandError(f"cannot read Snakemake's job command ({exc}): {arguments}") from None
     rewritten = _rewrite(tokens, workdir)
     if rewritten == tokens:
         return command
-    return head + " " + " ".join(t if t in SHELL_OPERATORS else shlex.quote(t) for t in rewritten)
+    return " ".join([head, *map(shlex.quote, rewritten), rest]).rstrip()
+
+
+def split_at_operator(text: str) -> tuple[str, str]:
+    """`text` up to its first unquoted shell operator (; & |), and the rest."""
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote == "'":
+            quote = "" if char == "'" else quote
+        elif char == "\\":
+            i += 1  # an escaped character, in double quotes or none
+        elif quote == '"':
+            quote = "" if char == '"' else quote
+        elif char in "'\"":
+            quote = char
+        elif char in ";&|":
+            return text[:i], text[i:]
+        i += 1
+    return text, ""
 
 
 def _rewrite(tokens: list[str], workdir: Path) -> list[str]:
@@ -83,7 +104,7 @@ def _values(tokens: list[str], i: int) -> list[str]:
 
 
 def _is_value(token: str) -> bool:
-    return not token.startswith("-") and token not in SHELL_OPERATORS
+    return not token.startswith("-")
 
 
 def _portable_value(flag: str, value: str, workdir: Path) -> str:

@@ -138,3 +138,13 @@ def test_a_location_the_jobs_shell_expands_is_left_alone() -> None:
 def test_a_command_that_is_not_snakemake_is_left_alone() -> None:
     cmd = "bash run.sh --directory /abs"
     assert portable_command(cmd, WORKDIR) == cmd
+
+
+def test_a_suffix_after_snakemake_survives_the_rewrite() -> None:
+    # the executor appends `&& python -c SCRIPT ...` (outputs.recorder_command)
+    suffix = "&& python -c 'import sys\nprint(sys.argv[1:], \"a && b\")' .snakemake/m.json 'x y'"
+    cmd = command(directory=f" --directory {WORKDIR}") + " " + suffix
+    result = portable_command(cmd, WORKDIR)
+    assert "--directory" not in result
+    assert result.endswith(" " + suffix)
+    assert shlex.split(result)[-6:] == shlex.split(suffix)
