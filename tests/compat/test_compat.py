@@ -66,8 +66,6 @@ CASES = [
         "config",
         args=("--snakefile", "wf/Snakefile", "--directory", "wf"),
         from_parent=True,
-        xfail="sandbox: the job command carries --directory, but a job already runs in "
-        "the project root (the working directory)",
     ),
     Case("lazy-resources", "lazy"),
     Case("threads", "threads"),

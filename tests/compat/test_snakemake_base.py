@@ -7,14 +7,7 @@ import snakemake.common.tests
 
 from snakemake_executor_domino.settings import ExecutorSettings
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xfail(
-        strict=True,
-        reason="sandbox: in-process runs put the absolute workdir (--directory) in job "
-        "commands, so a job writes outside its own directory",
-    ),
-]
+pytestmark = pytest.mark.slow
 
 
 class TestWorkflows(snakemake.common.tests.TestWorkflowsLocalStorageBase):
