@@ -105,6 +105,20 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
         time.sleep(0.1)
 
 
+# a job waits for a file `release` in its directory, for at most 30 s
+WAIT_FOR_RELEASE = (
+    "i=0; while [ ! -e release ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done"
+)
+
+
+def release_running(domino: LocalDomino, project: Project) -> None:
+    """Put `release` into the directory of each of the project's running jobs: the one place
+    of this machine an isolated job sees."""
+    for job in project.jobs():
+        if job["statuses"]["executionStatus"] == "Running":
+            (domino.config.runs_dir / job["id"] / "release").touch()
+
+
 def new_project(domino: LocalDomino, prefix: str = "sched") -> Project:
     name = f"{prefix}{next(_counter)}"
     project_id = domino.create_project(f"tester/{name}")

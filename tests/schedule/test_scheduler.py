@@ -8,7 +8,14 @@ from pathlib import Path
 
 from snakemake_executor_domino.local.server import LocalDomino
 
-from .conftest import EVERY_SECOND, Project, new_project, wait_for
+from .conftest import (
+    EVERY_SECOND,
+    WAIT_FOR_RELEASE,
+    Project,
+    new_project,
+    release_running,
+    wait_for,
+)
 
 
 def started(project: Project, schedule_id: str) -> list[dict]:
@@ -28,9 +35,10 @@ def test_a_due_schedule_starts_jobs_titled_and_marked_scheduled(project: Project
     project.request("DELETE", f"{project.scheduled}/{s['id']}")
 
 
-def test_sequential_skips_fires_while_the_last_job_runs(project: Project, tmp_path: Path) -> None:
-    release = tmp_path / "release"
-    s = project.create(title="slow", command=f"while [ ! -e {release} ]; do sleep 0.1; done",
+def test_sequential_skips_fires_while_the_last_job_runs(
+    project: Project, scheduling_server: LocalDomino
+) -> None:
+    s = project.create(title="slow", command=WAIT_FOR_RELEASE,
                        schedule={"cronString": EVERY_SECOND})
     wait_for(lambda: len([r for r in project.runs(s["id"]) if r["outcome"] == "skipped"]) >= 2,
              8, "two skipped fires")
@@ -41,23 +49,23 @@ def test_sequential_skips_fires_while_the_last_job_runs(project: Project, tmp_pa
     # firing by hand is refused the same way, and says what to do
     r = project.request("POST", f"{project.scheduled}/{s['id']}/run")
     assert r.status_code == 409 and "wait for it to finish or stop it" in r.json()["message"]
-    release.touch()
+    release_running(scheduling_server, project)
     wait_for(lambda: len(started(project, s["id"])) >= 2, 8, "a fire after the job ended")
     project.request("DELETE", f"{project.scheduled}/{s['id']}")
 
 
-def test_concurrent_schedules_overlap(project: Project, tmp_path: Path) -> None:
-    release = tmp_path / "release"
+def test_concurrent_schedules_overlap(
+    project: Project, scheduling_server: LocalDomino
+) -> None:
     s = project.create(title="overlap", allowConcurrentExecution=True,
-                       command=f"while [ ! -e {release} ]; do sleep 0.1; done",
-                       schedule={"cronString": EVERY_SECOND})
+                       command=WAIT_FOR_RELEASE, schedule={"cronString": EVERY_SECOND})
     try:
         wait_for(lambda: len(started(project, s["id"])) >= 2, 8, "two overlapping fires")
         running = [j for j in project.jobs() if not j["statuses"]["isCompleted"]]
         assert len(running) >= 2
     finally:
         project.request("DELETE", f"{project.scheduled}/{s['id']}")
-        release.touch()
+        release_running(scheduling_server, project)
 
 
 def test_pause_stops_fires_and_resume_starts_them_from_now(project: Project) -> None:
