@@ -34,6 +34,7 @@ OPTIONAL_FLAGS = ("pipe", "service", "nodelocal")
 # Runs in the job after Snakemake succeeded, in the project's working directory:
 # argv = manifest path, then every declared path. One line without single quotes, so it
 # survives any shell quoted as one word and shows readably in Domino's job page.
+# (st_mode&73: 73 is 0o111, any executable bit.)
 _RECORDER = ";".join(
     [
         "import json,os,sys",
@@ -52,7 +53,7 @@ _RECORDER = ";".join(
 
 
 class ManifestError(Exception):
-    """An output cannot be brought back as it is; the message names it and the fix."""
+    """A job's output manifest cannot be read; the message says why."""
 
 
 @dataclass(frozen=True)
