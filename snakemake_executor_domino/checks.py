@@ -8,6 +8,7 @@ with the same messages.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,9 +16,18 @@ from snakemake_interface_common.exceptions import WorkflowError
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.connection import ConfigurationError
+from snakemake_executor_domino.environments import EnvironmentChoice, EnvironmentResolver
 from snakemake_executor_domino.jobs import local_inputs, output_paths
 from snakemake_executor_domino.placement import Placement, TierPlanner, oversized
-from snakemake_executor_domino.resources import UNKNOWN, is_default, known_ask, known_tier
+from snakemake_executor_domino.resources import (
+    UNKNOWN,
+    choice,
+    is_default,
+    known_ask,
+    known_choice,
+    known_tier,
+    members,
+)
 from snakemake_executor_domino.sizing import misfits, smallest_fit
 from snakemake_executor_domino.transfer import Transfer, TransferError
 
@@ -35,8 +45,9 @@ def fit_warning(problems: list[str]) -> str:
 class JobChecks:
     """The executor's checks of its jobs: before the first one starts, and per job."""
 
-    def __init__(self, planner: TierPlanner, logger: Any):
+    def __init__(self, planner: TierPlanner, environments: EnvironmentResolver, logger: Any):
         self.planner = planner
+        self.environments = environments
         self.logger = logger
         self._warned: set[str] = set()
 
@@ -46,6 +57,7 @@ class JobChecks:
         has: as far as is known yet."""
         jobs = [job for job in jobs if not job.is_local]
         self._check_tiers(jobs)
+        self._check_environments(jobs)
         self._check_files(jobs, transfer)
 
     def at_submission(self, job: JobExecutorInterface) -> Placement:
@@ -54,7 +66,33 @@ class JobChecks:
         it names, or no tier holds it."""
         placement, problems = self.planner.plan(job)
         self._warn(problems)
-        return placement
+        return dataclasses.replace(placement, environment=self._environment(job))
+
+    def _environment(self, job: JobExecutorInterface) -> EnvironmentChoice | None:
+        named = {value for value, _ in (choice(m, "environment") for m in members(job))}
+        named.discard(None)
+        if len(named) > 1:
+            raise ConfigurationError(
+                f"group {job.name} mixes compute environments {sorted(named)}; one group "
+                "runs as one Domino job, so give its rules the same environment."
+            )
+        return self.environments.resolve(named.pop() if named else None)
+
+    def _check_environments(self, jobs: list[JobExecutorInterface]) -> None:
+        unknown = []
+        for job in jobs:
+            wanted = known_choice(job, "environment")
+            if wanted is UNKNOWN or wanted is None:
+                continue  # a function of the job's inputs: checked at submission
+            try:
+                self.environments.resolve(wanted)
+            except ConfigurationError as exc:
+                unknown.append(f"rule {job.rule.name}: {exc}")
+        if unknown:
+            raise WorkflowError(
+                "Unknown Domino compute environment; no job was started.\n"
+                + "\n".join(sorted(set(unknown)))
+            )
 
     def _check_tiers(self, jobs: list[JobExecutorInterface]) -> None:
         unknown, too_big, misfit = [], [], []

@@ -28,6 +28,7 @@ from snakemake_executor_domino.domino import (
     Job,
     is_transient,
 )
+from snakemake_executor_domino.environments import EnvironmentResolver
 from snakemake_executor_domino.escalation import Escalations
 from snakemake_executor_domino.failures import memory_note
 from snakemake_executor_domino.jobs import (
@@ -99,7 +100,11 @@ class Executor(RemoteExecutor):
                 self.client.project.default_tier_id,
             )
             self.escalations = Escalations(self.tiers.tiers, not settings.no_escalation)
-            self.checks = JobChecks(TierPlanner(self.tiers, self.escalations), self.logger)
+            self.checks = JobChecks(
+                TierPlanner(self.tiers, self.escalations),
+                EnvironmentResolver(self.client, settings.environment_id),
+                self.logger,
+            )
             self.transfer = Transfer(
                 self.client,
                 self.workdir,
@@ -111,7 +116,7 @@ class Executor(RemoteExecutor):
             self.logger.info(
                 push_workflow_files(self.transfer, self.workflow, settings.max_sync_size)
             )
-        except (DominoError, TransferError) as exc:
+        except (DominoError, TransferError, ConfigurationError) as exc:
             self.connection.close()
             raise WorkflowError(str(exc)) from None
         except WorkflowError:
@@ -165,7 +170,6 @@ class Executor(RemoteExecutor):
     # ---------------------------------------------------------------- submit
     def run_job(self, job: JobExecutorInterface) -> None:
         take_over_sigterm()  # after Snakemake's scheduler has set its own
-        settings = self.workflow.executor_settings
         what = describe_job(job)
         try:
             placement = self.checks.at_submission(job)
@@ -183,7 +187,8 @@ class Executor(RemoteExecutor):
                     key, title, what, command,
                     commit_id=pushed.commit_id,
                     tier_id=placement.override,
-                    environment_id=placement.environment_id or settings.environment_id,
+                    environment_id=placement.environment_id,
+                    environment_revision=placement.environment_revision,
                 )
                 if pushed.uploaded:
                     uploads = f", uploaded {len(pushed.uploaded)} input file(s)"

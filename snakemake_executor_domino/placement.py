@@ -20,6 +20,7 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.environments import EnvironmentChoice
 from snakemake_executor_domino.escalation import Escalations
 from snakemake_executor_domino.resources import choice, evaluated_ask, members
 from snakemake_executor_domino.sizing import (
@@ -45,24 +46,30 @@ class Placement:
     ask: Ask
     # the tier the rule itself named, as written (None: it named none)
     requested: str | None = None
-    # compute environment: id sent as environmentId (None: the project's default), its
-    # name, and the revision spec sent (None: Domino's choice)
-    environment_id: str | None = None
-    environment_name: str | None = None
-    environment_revision: str | None = None
+    # the compute environment sent (None: none, so the project's default)
+    environment: EnvironmentChoice | None = None
+
+    @property
+    def environment_id(self) -> str | None:
+        return self.environment.id if self.environment else None
+
+    @property
+    def environment_revision(self) -> str | dict[str, str] | None:
+        return self.environment.revision_spec if self.environment else None
 
     def key_part(self) -> str:
         """What of the placement makes a job another job (journal.job_key)."""
         tier = self.tier.id if self.tier else ""
-        return tier if self.environment_id is None else f"{tier}\0{self.environment_id}"
+        env = self.environment
+        return tier if env is None else f"{tier}\0{env.id}\0{env.revision_spec or ''}"
 
     def describe(self) -> str:
         where = f"tier {self.tier.name}" if self.tier else "the project's default tier"
-        env = ""
-        if self.environment_id is not None:
-            rev = f", revision {self.environment_revision}" if self.environment_revision else ""
-            env = f", environment {self.environment_name or self.environment_id}{rev}"
-        return f"{where} ({self.reason}){env}"
+        env = self.environment
+        if env is None:
+            return f"{where} ({self.reason})"
+        revision = f", revision {env.revision}" if env.revision else ""
+        return f"{where} ({self.reason}), environment {env.name}{revision}"
 
 
 def oversized(label: str, ask: Ask, tiers: list[HardwareTier]) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from snakemake_executor_domino.domino import parse, routes
+from snakemake_executor_domino.domino.environments import EnvironmentCalls
 from snakemake_executor_domino.domino.errors import (
     DominoAuthError,
     DominoError,
@@ -28,7 +29,7 @@ from snakemake_executor_domino.domino.models import HardwareTier, Job, JobPage, 
 from snakemake_executor_domino.domino.schedules import ScheduleCalls
 
 
-class DominoClient(FileCalls, ScheduleCalls):
+class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls):
     """One Domino project, one requests.Session."""
 
     def __init__(
@@ -194,19 +195,24 @@ class DominoClient(FileCalls, ScheduleCalls):
         commit_id: str | None = None,
         tier_id: str | None = None,
         environment_id: str | None = None,
+        environment_revision: str | dict[str, str] | None = None,
     ) -> Job:
         """Start a job, never twice: after an ambiguous failure, look for it by its title.
 
         `title` must be unique to this submission; it is how a start that reached Domino
         but whose answer was lost is found again.
         """
-        payload = {"projectId": self.project_id, "commandToRun": command, "title": title}
+        payload: dict[str, Any] = {
+            "projectId": self.project_id, "commandToRun": command, "title": title
+        }
         # left out rather than null when not wanted: no tier override means the project's
         # default tier, no commit the newest, no environment the project's default
         for name, value in (
             ("commitId", commit_id),
             ("overrideHardwareTierId", tier_id),
             ("environmentId", environment_id),
+            # 5.0 StartJobRequest: "ActiveRevision", "LatestRevision" or {"revisionId"}
+            ("environmentRevisionSpec", environment_revision),
         ):
             if value is not None:
                 payload[name] = value

@@ -23,6 +23,24 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """A compute environment. `revision`: the number of the revision in use, where the
+    answer names it; `is_default`: the project's selected environment."""
+
+    id: str
+    name: str
+    revision: int | None = None
+    archived: bool = False
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class EnvironmentRevision:
+    id: str
+    number: int
+
+
+@dataclass(frozen=True)
 class HardwareTier:
     id: str
     name: str

@@ -10,6 +10,8 @@ from typing import Any
 
 from snakemake_executor_domino.domino.models import (
     TERMINAL_STATES,
+    Environment,
+    EnvironmentRevision,
     FileEntry,
     HardwareTier,
     Job,
@@ -74,6 +76,58 @@ def hardware_tier(item: dict[str, Any]) -> HardwareTier:
         gpus=_integer(_first(gpu.get("numberOfGpus"), tier.get("numberOfGpus"))),
         cents_per_minute=_number(tier.get("centsPerMinute")),
     )
+
+
+def environments(body: Any) -> list[Environment]:
+    """The environments of GET /v4/projects/{id}/useableEnvironments (5.0
+    UseableProjectEnvironmentsDTO {currentlySelectedEnvironment {id}, environments
+    [ProjectEnvironmentDTO {id, archived, name, version, ...}]}) or of GET
+    /v4/environments/self (a list of EnvironmentDetails)."""
+    if isinstance(body, list):
+        return [environment_item(item) for item in body if isinstance(item, dict)]
+    if not isinstance(body, dict):
+        return []
+    selected = body.get("currentlySelectedEnvironment")
+    selected_id = selected.get("id") if isinstance(selected, dict) else None
+    return [
+        environment_item(item, is_default=item.get("id") == selected_id)
+        for item in body.get("environments") or []
+        if isinstance(item, dict)
+    ]
+
+
+def environment_item(item: dict[str, Any], is_default: bool = False) -> Environment:
+    # EnvironmentDetails: the revision in use is selectedRevision, else latestRevision
+    # (RevisionOverview.number); ProjectEnvironmentDTO: `version`
+    revision = item.get("selectedRevision") or item.get("latestRevision") or {}
+    number = revision.get("number") if isinstance(revision, dict) else None
+    if number is None:
+        number = item.get("version")
+    return Environment(
+        id=str(item["id"]),
+        name=str(item.get("name") or item["id"]),
+        revision=_integer(number),
+        archived=bool(item.get("archived", False)),
+        is_default=is_default,
+    )
+
+
+def environment_revisions(body: Any) -> tuple[list[EnvironmentRevision], int]:
+    """(revisions, total pages) of 5.0 PaginatedRevisionData {revisions [RevisionSummary
+    {id, number, created}], pageInfo {totalPages, currentPage, pageSize}}. The OpenAPI also
+    types the answer as an array; a list of such pages is read too."""
+    pages = body if isinstance(body, list) else [body]
+    revisions, total = [], 1
+    for page in pages:
+        if not isinstance(page, dict):
+            continue
+        for item in page.get("revisions") or []:
+            number = _integer(item.get("number")) if isinstance(item, dict) else None
+            if number is not None and item.get("id"):
+                revisions.append(EnvironmentRevision(id=str(item["id"]), number=number))
+        info = page.get("pageInfo") if isinstance(page.get("pageInfo"), dict) else {}
+        total = max(total, _integer(info.get("totalPages")) or 1)
+    return revisions, total
 
 
 def commit_id(item: Any) -> str | None:

@@ -83,6 +83,21 @@ def current_user() -> str:
     return "/v4/users/self"
 
 
+def project_environments(project_id: str) -> str:
+    """5.0 getUseableEnvironments; what python-domino checks a job's environment id against."""
+    return f"/v4/projects/{_q(project_id)}/useableEnvironments"
+
+
+def own_environments() -> str:
+    """5.0 getCurrentUserEnvironments (EnvironmentDetails of every environment you can see)."""
+    return "/v4/environments/self"
+
+
+def environment_revisions(environment_id: str, page: int, page_size: int) -> str:
+    """5.0 getBuiltEnvironmentRevisions."""
+    return f"/v4/environments/{_q(environment_id)}/page/{page}/pageSize/{page_size}/revisions"
+
+
 def scheduled_jobs(project_id: str) -> str:
     return f"/v4/projects/{_q(project_id)}/scheduledjobs"
 
