@@ -190,6 +190,39 @@ CALLS: tuple[Call, ...] = (
         query={"previewNumberOfLines": Field(INT)},
         answer=d.RUN_STDOUT,
     ),
+    # compute environments: 5.0 getUseableEnvironments (python-domino 2.2
+    # _useable_environments_list, what job_start checks an environment id against),
+    # getCurrentUserEnvironments, getDefaultEnvironment (pd 2.2 get_default_environment),
+    # getEnvironmentById, getBuiltEnvironmentRevisions
+    Call(
+        "project environments", "GET", "/v4/projects/{projectId}/useableEnvironments",
+        "5.0 OpenAPI getUseableEnvironments / UseableProjectEnvironmentsDTO; python-domino 2.2 "
+        "routes.py useable_environments_list",
+        answer=d.USEABLE_ENVIRONMENTS, path_patterns=IDS,
+    ),
+    Call(
+        "your environments", "GET", "/v4/environments/self",
+        "5.0 OpenAPI getCurrentUserEnvironments / EnvironmentDetails",
+        answer=arr(d.ENVIRONMENT_DETAILS),
+    ),
+    Call(
+        "default environment", "GET", "/v4/environments/defaultEnvironment",
+        "5.0 OpenAPI getDefaultEnvironment / EnvironmentDetails; python-domino 2.2 "
+        "routes.py environment_default_get",
+        answer=d.ENVIRONMENT_DETAILS,
+    ),
+    Call(
+        "environment", "GET", "/v4/environments/{environmentId}",
+        "5.0 OpenAPI getEnvironmentById / EnvironmentDetails",
+        answer=d.ENVIRONMENT_DETAILS, path_patterns={"environmentId": OBJECT_ID},
+    ),
+    Call(
+        "environment revisions", "GET",
+        "/v4/environments/{environmentId}/page/{page}/pageSize/{pageSize}/revisions",
+        "5.0 OpenAPI getBuiltEnvironmentRevisions / PaginatedRevisionData",
+        answer=d.REVISION_PAGE,
+        path_patterns={"environmentId": OBJECT_ID, "page": r"^[0-9]+$", "pageSize": r"^[0-9]+$"},
+    ),
     # 5.0 getCurrentUser (a scheduled job's scheduledByUserId)
     Call(
         "current user", "GET", "/v4/users/self", "5.0 OpenAPI getCurrentUser / Person",

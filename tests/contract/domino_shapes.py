@@ -358,3 +358,51 @@ UPLOADED_FILE = obj(
 # GET /version: pd 2.2 Domino.__init__ reads deployment_version()["version"]; other fields
 # are not described anywhere on hand
 VERSION = open_obj(version=req(STR))
+
+
+# -- compute environments ------------------------------------------------------------------
+VISIBILITY = enum("Global", "Private", "Organization")
+# 5.0 domino.environments.api.EnvironmentWorkspaceToolDefinition
+WORKSPACE_TOOL = obj(
+    id=req(STR), name=req(STR), title=req(STR), iconUrl=STR, start=req(arr(STR)),
+    proxyConfig=obj(internalPath=req(STR), port=req(INT), rewrite=req(BOOL)),
+    supportedFileExtensions=arr(STR),
+)
+# 5.0 domino.environments.api.RevisionOverview
+REVISION_OVERVIEW = obj(
+    id=req(STR), number=req(INT),
+    status=enum("Pushing", "Killed", "Starting", "Queued", "Pulling", "Succeeded", "Failed",
+                "Building"),
+    url=req(STR), availableTools=req(arr(WORKSPACE_TOOL)),
+)
+# 5.0 domino.environments.api.EnvironmentDetails (getEnvironmentById, getDefaultEnvironment,
+# getCurrentUserEnvironments)
+ENVIRONMENT_DETAILS = obj(
+    id=req(STR), archived=req(BOOL), name=req(STR), visibility=req(VISIBILITY),
+    owner=obj(id=req(STR), username=req(STR),
+              environmentOwnerType=req(enum("Organization", "Individual"))),
+    supportedClusters=req(arr(enum("Dask", "Spark", "Ray"))),
+    latestRevision=REVISION_OVERVIEW, selectedRevision=REVISION_OVERVIEW,
+)
+# 5.0 domino.projects.api.UseableProjectEnvironmentsDTO (getUseableEnvironments): the
+# selected environment (SelectedEnvironmentDTO) and ProjectEnvironmentDTO entries
+USEABLE_ENVIRONMENTS = obj(
+    currentlySelectedEnvironment=req(obj(
+        id=req(STR),
+        v2EnvironmentDetails=obj(
+            latestRevision=INT, latestRevisionUrl=req(STR), latestRevisionStatus=STR,
+            selectedRevision=INT, selectedRevisionUrl=STR,
+        ),
+        supportedClusters=req(arr(STR)),
+    )),
+    environments=req(arr(obj(
+        id=req(STR), archived=req(BOOL), name=req(STR), version=req(INT),
+        visibility=req(VISIBILITY), owner=obj(id=req(STR), username=req(STR)),
+        supportedClusters=req(arr(STR)),
+    ))),
+)
+# 5.0 domino.environments.api.PaginatedRevisionData (getBuiltEnvironmentRevisions)
+REVISION_PAGE = obj(
+    revisions=req(arr(obj(id=req(STR), number=req(INT), created=req(INT)))),
+    pageInfo=req(obj(totalPages=req(INT), currentPage=req(INT), pageSize=req(INT))),
+)
