@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 PREFIX = "[local-domino]"
+# opens the platform line of a job killed for its memory (memory.py): how Kubernetes names a
+# container the kernel's OOM killer ended
+OOM_MARK = "OOMKilled:"
 
 
 class JobLogs:
@@ -31,6 +34,18 @@ class JobLogs:
     def platform(self, job_id: str, message: str) -> None:
         _append(self.output_path(job_id), f"{PREFIX} {message}")
         self.setup(job_id, message)
+
+    def out_of_memory(self, job_id: str, used_bytes: int, tier_gib: float) -> None:
+        self.platform(
+            job_id,
+            f"{OOM_MARK} the job's processes used {used_bytes / 2**30:.2f} GiB, more than "
+            f"its hardware tier's {tier_gib:g} GiB of memory; it was killed (exit status 137)",
+        )
+
+    def ended_out_of_memory(self, job_id: str) -> bool:
+        """Whether the platform killed the job for its memory (only the platform writes the
+        setup log, so a job cannot claim it)."""
+        return any(OOM_MARK in line for line in self.setup_text(job_id).splitlines())
 
     def output(self, job_id: str) -> str:
         return _read(self.output_path(job_id))

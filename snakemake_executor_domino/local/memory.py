@@ -25,6 +25,11 @@ BACKSTOP_FACTOR = 2
 OOM_EXIT_CODE = 128 + signal.SIGKILL
 
 
+def backstop(limit_bytes: int | None) -> int | None:
+    """The RLIMIT_DATA of a job's processes, given its tier's memory."""
+    return None if limit_bytes is None else limit_bytes * BACKSTOP_FACTOR
+
+
 def _children(proc_root: Path) -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in proc_root.iterdir():

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import process
+from . import memory, process
 from .blobs import BlobStore
 from .config import ServerConfig, Tier
 from .ignore import IGNORE_FILE, IgnoreRules
@@ -306,13 +306,16 @@ class Runner:
                 cwd=workdir,
                 env=env,
                 log_path=self.logs.output_path(job_id),
-                memory_limit=tier.memory_limit_bytes,
+                memory_limit=memory.backstop(tier.memory_limit_bytes),
                 wrap=view.command,
             )
         self.store.update_job(job_id, status="Running", started_ms=now_ms(), pid=entry.proc.pid)
         where = f"isolated, its files at {view.job_dir}" if view.isolated else "not isolated"
         self.logs.setup(job_id, f"running ({where}): {job.command}")
-        exit_code = entry.proc.wait()
+        exit_code, _ = memory.wait_within(
+            entry.proc, tier.memory_limit_bytes,
+            lambda used: self.logs.out_of_memory(job_id, used, tier.memory_gib),
+        )
         process.kill_group(entry.proc.pid)  # stragglers must not write during the commit
 
         stop = entry.stop

@@ -61,6 +61,8 @@ def test_out_of_memory_retries_on_the_next_tier_by_memory(tmp_path, small_domino
     assert tiers_and_statuses(small_domino, project) == [("Tiny", "Failed"),
                                                           ("Roomy", "Succeeded")]
     log = result.stderr
+    # the local Domino killed it as Kubernetes kills a pod over its memory limit
+    assert "OOMKilled: the job's processes used" in log, log
     assert "It ran out of memory on tier Tiny (1 core(s), 0.5 GiB" in log, log
     assert "A retry (--retries) runs on the next tier by memory, Roomy" in log
     assert re.search(r"rule hungry: Domino job #\d+ on tier Roomy \(escalated: attempt 1 ran "

@@ -292,6 +292,18 @@ def test_memory_limit_fails_a_greedy_job(api: Api) -> None:
     assert "MemoryError" in api.log(job["id"])
 
 
+def test_a_tree_over_its_tiers_memory_together_is_killed_as_oomkilled(api: Api) -> None:
+    # two processes of 300 MB: each within the tier's 0.5 GiB (and its RLIMIT_DATA), both
+    # together over it, as a pod's processes are counted together
+    hold = "python -c 'b = b\"x\" * (300 * 2**20); import time; time.sleep(60)'"
+    job = api.start(f"{hold} & {hold} & wait", overrideHardwareTierId="tiny-k8s")
+    done = api.wait(job["id"], timeout=60)
+    assert done["statuses"]["executionStatus"] == "Failed"
+    log = api.log(job["id"])
+    assert "OOMKilled: the job's processes used" in log
+    assert "more than its hardware tier's 0.5 GiB of memory" in log
+
+
 def test_scientific_python_and_snakemake_run_on_the_smallest_tier(api: Api) -> None:
     job = api.start(
         "python -c 'import numpy, pandas, sklearn.ensemble; "
