@@ -54,6 +54,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         "(see docs/local-domino.md)",
     )
     serve.add_argument(
+        "--environments", type=Path, default=None, metavar="FILE",
+        help="YAML or JSON file with the compute environments (name, optional id, and the "
+        "prefix of the Python environment their jobs run with), replacing the defaults "
+        "(see docs/local-domino.md)",
+    )
+    serve.add_argument(
         "--faults", default=None, metavar="SPEC",
         help="inject faults into API requests, for testing clients: e.g. "
         "'rate=0.1,kinds=500,502,503,429,drop,slow,truncate,kill,seed=7' (default: "
@@ -84,6 +90,7 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         domino = LocalDomino(
             root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
+            environments_file=args.environments,
             host=args.host, port=args.port, faults=args.faults, isolation=args.job_isolation,
         )
     except FaultSpecError as exc:
@@ -132,6 +139,7 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
         key_line,
         f"state:     {domino.root}",
         f"tiers:     {domino.config.tier_list_text()}",
+        f"environments: {domino.config.environment_list_text()}",
         f"jobs:      {_isolation_line(domino)}",
     ]
     if domino.fault_spec is not None:

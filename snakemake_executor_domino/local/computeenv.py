@@ -77,6 +77,11 @@ def outermost(paths: Iterable[Path]) -> list[Path]:
     return kept
 
 
+def is_system(path: Path) -> bool:
+    """Under a system directory every sandbox shows anyway."""
+    return _is_system(path)
+
+
 def _is_system(path: Path) -> bool:
     text = str(path)
     return any(text == s or text.startswith(s + "/") for s in SYSTEM_PREFIXES)

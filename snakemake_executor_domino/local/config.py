@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .configerror import ConfigError
+from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, validate_environments
+
+__all__ = ["ConfigError", "ServerConfig", "Tier"]
+
 GIB = 1024**3
 TIER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class ConfigError(ValueError):
-    """A configuration the user wrote is invalid; the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,12 @@ class ServerConfig:
     # isolation.MODES; None: $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
     job_isolation: str | None = None
 
+    # compute environments (environments.py); the first flagged default is the default
+    environments: tuple[ComputeEnvironment, ...] = DEFAULT_ENVIRONMENTS
+
     def __post_init__(self) -> None:
         validate_tiers(self.tiers)
+        validate_environments(self.environments)
 
     @property
     def default_tier(self) -> Tier:
@@ -93,6 +98,16 @@ class ServerConfig:
 
     def tier_list_text(self) -> str:
         return ", ".join(t.describe() for t in self.tiers)
+
+    @property
+    def default_environment(self) -> ComputeEnvironment:
+        return next(e for e in self.environments if e.is_default)
+
+    def environment(self, environment_id: str) -> ComputeEnvironment | None:
+        return next((e for e in self.environments if e.id == environment_id), None)
+
+    def environment_list_text(self) -> str:
+        return ", ".join(f"{e.name} (id {e.id})" for e in self.environments)
 
     # state layout under root, in one place so nothing else invents paths
     @property

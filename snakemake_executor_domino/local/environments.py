@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError
-from .jobenv import ENVIRONMENT_ID, ENVIRONMENT_NAME
+from .configerror import ConfigError
 
 _KEYS = {"id", "name", "python", "default"}
+# the server's own Python, the default environment (ids as before environments were named)
+SERVER_ENVIRONMENT_ID = hashlib.sha1(sys.prefix.encode()).hexdigest()[:24]
+SERVER_ENVIRONMENT_NAME = f"Local Python {sys.version.split()[0]} ({sys.prefix})"
 HEX24 = "0123456789abcdef"
 
 
@@ -48,7 +50,9 @@ class ComputeEnvironment:
 
     @property
     def revision_id(self) -> str:
-        return hashlib.sha1(f"{self.id}:{self.prefix}".encode()).hexdigest()[:24]
+        # the one revision: changes with the interpreter it runs
+        version = sys.version if not self.python else self.python
+        return hashlib.sha1(f"{self.id}:{self.prefix}:{version}".encode()).hexdigest()[:24]
 
     revision_number = 1
 
@@ -69,7 +73,7 @@ class ComputeEnvironment:
 
 
 DEFAULT_ENVIRONMENTS: tuple[ComputeEnvironment, ...] = (
-    ComputeEnvironment(ENVIRONMENT_ID, ENVIRONMENT_NAME, "", is_default=True),
+    ComputeEnvironment(SERVER_ENVIRONMENT_ID, SERVER_ENVIRONMENT_NAME, "", is_default=True),
     ComputeEnvironment(derived_id("Deep Learning"), "Deep Learning"),
 )
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .computeenv import environment_paths
+from .computeenv import environment_paths, is_system, outermost
 from .sandbox import HOME_DIR, JOB_DIR, TOKEN_FILE, Mount, bwrap_argv, job_mounts, unshare_argv
 
 ENV_VAR = "SNAKEMAKE_DOMINO_LOCAL_ISOLATION"
@@ -86,13 +86,18 @@ class Isolation:
     def isolated(self) -> bool:
         return self.backend is not None
 
-    def view(self, workspace: Path, token_file: Path) -> JobView:
+    def view(
+        self, workspace: Path, token_file: Path, extra: Sequence[Path] = ()
+    ) -> JobView:
+        """`extra`: host paths of the job's compute environment beyond the server's own."""
         if self.backend is None:
             return JobView(str(workspace), str(token_file))
         newroot = workspace.parent / NEWROOT_NAME
         if self.backend == "unshare":
             newroot.mkdir(exist_ok=True)
-        mounts = tuple(job_mounts(workspace, token_file, self.environment))
+        extra = [p for p in extra if p.exists() and not is_system(p)]
+        environment = outermost([*self.environment, *extra])
+        mounts = tuple(job_mounts(workspace, token_file, environment))
         return JobView(JOB_DIR, TOKEN_FILE, HOME_DIR, self.backend, mounts, newroot)
 
 

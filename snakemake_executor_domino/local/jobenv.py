@@ -8,7 +8,6 @@ and a temporary directory of its own, as the server's point at paths it cannot s
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -16,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .config import Tier
+from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment
 from .models import Job, Project
 
 SECRET_NAME = re.compile(
@@ -25,11 +25,11 @@ DROPPED_PREFIXES = ("DOMINO_", "SNAKEMAKE_DOMINO_")
 # host paths an isolated job could not use (XDG_* directories are dropped as a family)
 HOST_PATH_VARIABLES = ("PWD", "OLDPWD", "TMPDIR", "TEMP", "TMP")
 
-# the job's "compute environment" is the Python environment the server runs in
+# the default compute environment: the Python environment the server runs in
 PYTHON_BIN = str(Path(sys.executable).parent)
-ENVIRONMENT_ID = hashlib.sha1(sys.prefix.encode()).hexdigest()[:24]
-ENVIRONMENT_REVISION_ID = hashlib.sha1(f"{sys.prefix}:{sys.version}".encode()).hexdigest()[:24]
-ENVIRONMENT_NAME = f"Local Python {sys.version.split()[0]} ({sys.prefix})"
+ENVIRONMENT_ID = DEFAULT_ENVIRONMENTS[0].id
+ENVIRONMENT_REVISION_ID = DEFAULT_ENVIRONMENTS[0].revision_id
+ENVIRONMENT_NAME = DEFAULT_ENVIRONMENTS[0].name
 
 
 def scrubbed(base: Mapping[str, str]) -> dict[str, str]:
@@ -51,8 +51,11 @@ def job_environment(
     token_file: Path | str,
     workdir: Path | str,
     home: str | None = None,
+    environment: ComputeEnvironment | None = None,
 ) -> dict[str, str]:
-    """`workdir`, `token_file`: as the job sees them; `home`: an isolated job's home."""
+    """`workdir`, `token_file`: as the job sees them; `home`: an isolated job's home;
+    `environment`: the compute environment whose Python comes first on PATH (default: the
+    server's own)."""
     env = scrubbed(os.environ if base is None else base)
     if home is not None:
         for name in [*HOST_PATH_VARIABLES, *(k for k in env if k.startswith("XDG_"))]:
@@ -61,7 +64,9 @@ def job_environment(
     path = env.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update(
         {
-            "PATH": os.pathsep.join([PYTHON_BIN, path]),
+            "PATH": os.pathsep.join(
+                [str(environment.bin_dir) if environment else PYTHON_BIN, path]
+            ),
             "DOMINO_API_HOST": api_host,
             "DOMINO_PROJECT_OWNER": project.owner_username,
             "DOMINO_PROJECT_NAME": project.name,

@@ -285,7 +285,11 @@ class Runner:
         token_file = self._write_token(job_id, token)
         self.store.update_job(job_id, token_sha256=token_digest(token))
         assert self.isolation is not None, "Runner.start() chooses the isolation"
-        view = self.isolation.view(workdir, token_file)
+        # an environment no longer configured runs in the default one (as it started)
+        environment = self.config.environment(job.environment_id) or (
+            self.config.default_environment
+        )
+        view = self.isolation.view(workdir, token_file, environment.host_paths())
         env = job_environment(
             api_host=self.config.public_url,
             project=project,
@@ -295,6 +299,7 @@ class Runner:
             token_file=view.token_file,
             workdir=view.job_dir,
             home=view.home,
+            environment=environment,
         )
         with entry.lock:
             if entry.stop is not None:

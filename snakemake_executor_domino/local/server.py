@@ -22,6 +22,7 @@ import uvicorn
 from .app import create_app
 from .backend import Backend
 from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_tiers_file
+from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, load_environments_file
 from .faults import FaultInjector, FaultSpec, as_spec
 from .isolation import resolve_mode
 from .rootlock import RootLock
@@ -39,6 +40,8 @@ class LocalDomino:
         projects: Iterable[str] = (),
         tiers_file: Path | None = None,
         tiers: Iterable[Tier] | None = None,
+        environments: Iterable[ComputeEnvironment] | None = None,
+        environments_file: Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         user: str | None = None,
@@ -54,10 +57,14 @@ class LocalDomino:
         tier_list = DEFAULT_TIERS if tiers is None else tuple(tiers)
         if tiers_file is not None:
             tier_list = load_tiers_file(Path(tiers_file))
+        env_list = DEFAULT_ENVIRONMENTS if environments is None else tuple(environments)
+        if environments_file is not None:
+            env_list = load_environments_file(Path(environments_file))
         self.config = ServerConfig(
             root=self.root,
             username=user or default_username(),
             tiers=tier_list,
+            environments=env_list,
             stop_grace_seconds=stop_grace_seconds,
             # isolation.MODES, else $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
             job_isolation=resolve_mode(isolation),
