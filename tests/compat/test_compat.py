@@ -10,6 +10,7 @@ so they turn into failures the moment the fix lands.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -39,6 +40,8 @@ class Case:
     volatile: tuple[str, ...] = ()
     # rules that must run in the submitting process, never as a Domino job
     local_rules: tuple[str, ...] = ()
+    # Python modules the case needs beyond the core install (the `test` extra brings them)
+    needs: tuple[str, ...] = ()
     xfail: str | None = None
 
 
@@ -69,6 +72,13 @@ CASES = [
     ),
     Case("lazy-resources", "lazy"),
     Case("threads", "threads"),
+    # the executed notebook names each run's own directory and carries execution times
+    Case(
+        "notebook",
+        "notebook",
+        volatile=("logs/total.ipynb",),
+        needs=("nbconvert", "ipykernel"),
+    ),
 ]
 
 
@@ -80,6 +90,17 @@ def _copy(case: Case, dest: Path) -> tuple[Path, Path]:
         subprocess.run(["git", "init", "-q"], cwd=workdir, check=True)
         subprocess.run(["git", "add", "-A"], cwd=workdir, check=True)
     return (dest if case.from_parent else workdir), workdir
+
+
+def _require(case: Case) -> None:
+    """Skip a case whose modules are missing; under CI, fail it instead."""
+    missing = [name for name in case.needs if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    reason = f"{', '.join(missing)} not installed: pip install -e '.[test]'"
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI must run the {case.name} case, but {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def _local_env() -> dict[str, str]:
@@ -115,6 +136,7 @@ def _explain(what: str, result: subprocess.CompletedProcess[str]) -> str:
 def test_domino_leaves_what_the_local_executor_leaves(
     case: Case, tmp_path: Path, domino: DominoServer
 ):
+    _require(case)
     local_run, local_dir = _copy(case, tmp_path / "local")
     remote_run, remote_dir = _copy(case, tmp_path / "domino")
 
