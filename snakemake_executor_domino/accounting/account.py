@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from snakemake_executor_domino.accounting import details
 from snakemake_executor_domino.accounting.provenance import output_records
 from snakemake_executor_domino.accounting.records import JobRecord, RunLog, TierPrice
 from snakemake_executor_domino.accounting.spans import from_record
@@ -87,6 +88,7 @@ class RunAccount:
         self.sha1 = sha1
         self.warn = warn
         self.log = RunLog(workdir, run_id)
+        self._quick = details.quick(client)
         self.records: list[JobRecord] = []
         self._asked: dict[str, Asked] = {}
         self._started = False
@@ -112,7 +114,7 @@ class RunAccount:
             facts = self._asked.pop(job.id, None)
             if facts is None:
                 return
-            record = self._job_record(job, facts)
+            record = self._job_record(job, facts, details.fetch(self._quick, job))
             self.records.append(record)
             self.log.job(record)
             if pulled:
@@ -149,16 +151,18 @@ class RunAccount:
             ],
         }
 
-    def _ran_on(self, job: Job, facts: Asked) -> HardwareTier | None:
-        """The tier the job ran on: the one Domino names where its answer does, else the
-        one asked for (None: the project's default, unknown)."""
+    def _ran_on(self, found: details.Details, facts: Asked) -> HardwareTier | None:
+        """The tier the job ran on: the one Domino names where it does, else the one asked
+        for (None: the project's default, unknown)."""
         for tier in self.tiers:
-            if job.tier_id == tier.id or (job.tier_id is None and job.tier_name == tier.name):
+            if found.tier_id == tier.id or (found.tier_id is None
+                                            and found.tier_name == tier.name):
                 return tier
         return facts.tier
 
-    def _job_record(self, job: Job, facts: Asked) -> JobRecord:
-        tier = self._ran_on(job, facts)
+    def _job_record(self, job: Job, facts: Asked, found: details.Details) -> JobRecord:
+        tier = self._ran_on(found, facts)
+        measured = found.cpu_seconds is not None or found.peak_memory_bytes is not None
         return JobRecord(
             run_id=self.run_id,
             snakemake_jobid=facts.snakemake_jobid,
@@ -170,12 +174,14 @@ class RunAccount:
             url=self.client.job_url(job.id),
             status=job.status,
             tier_requested=facts.tier_requested,
-            tier_id=job.tier_id or (tier.id if tier else None),
-            tier_name=job.tier_name or (tier.name if tier else None),
+            tier_id=found.tier_id or (tier.id if tier else None),
+            tier_name=found.tier_name or (tier.name if tier else None),
             cents_per_minute=tier.cents_per_minute if tier else None,
             tier_cores=tier.cores if tier else None,
             tier_memory_gib=tier.memory_gib if tier else None,
             environment_id=self.environment_id,
+            environment_name=found.environment_name,
+            environment_revision_id=found.environment_revision_id,
             input_commit=job.input_commit_id,
             output_commit=job.output_commit_id,
             submitted_ms=job.submitted_ms,
@@ -183,6 +189,9 @@ class RunAccount:
             finished_ms=job.completed_ms,
             threads=facts.threads,
             mem_mb=facts.mem_mb,
+            cpu_seconds=found.cpu_seconds,
+            peak_memory_bytes=found.peak_memory_bytes,
+            usage_source="domino" if measured else None,
             recorded_ms=_now_ms(),
         )
 

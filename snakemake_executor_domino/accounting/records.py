@@ -45,6 +45,7 @@ class JobRecord:
     tier_memory_gib: float | None = None
     environment_id: str | None = None
     environment_name: str | None = None
+    environment_revision_id: str | None = None
     input_commit: str | None = None
     output_commit: str | None = None
     submitted_ms: int | None = None

@@ -24,12 +24,13 @@ from snakemake_executor_domino.domino.errors import (
 )
 from snakemake_executor_domino.domino.files import FileCalls
 from snakemake_executor_domino.domino.http import Credentials, Http
+from snakemake_executor_domino.domino.job_details import JobDetailCalls
 from snakemake_executor_domino.domino.keys import KeyScheme
 from snakemake_executor_domino.domino.models import HardwareTier, Job, JobPage, Project
 from snakemake_executor_domino.domino.schedules import ScheduleCalls
 
 
-class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls):
+class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls):
     """One Domino project, one requests.Session."""
 
     def __init__(

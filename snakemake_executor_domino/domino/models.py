@@ -70,6 +70,27 @@ class Uploaded:
 
 
 @dataclass(frozen=True)
+class JobUsage:
+    """What a job used, as Domino reports it (5.0: Job.usage {cpu, memory}, or the samples
+    of GET /v4/jobs/jobs/{id}/usage). Domino documents no units: cpu is read as cores and
+    memory as bytes, as the local Domino serves them (docs/provenance.md)."""
+
+    cpu: float | None  # mean over the run
+    memory: float | None  # the peak
+
+
+@dataclass(frozen=True)
+class RuntimeDetails:
+    """GET /v4/jobs/{id}/runtimeExecutionDetails: the tier and environment a job ran with."""
+
+    tier_id: str | None
+    tier_name: str | None
+    environment_name: str | None
+    environment_revision_id: str | None
+    environment_revision: int | None
+
+
+@dataclass(frozen=True)
 class Job:
     id: str
     number: int | None
@@ -88,6 +109,7 @@ class Job:
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     # started by a scheduled job (5.0 JobStatuses.isScheduled)
     is_scheduled: bool = False
+    usage: JobUsage | None = None  # 5.0's Job.usage, where the answer carries it
 
     @property
     def succeeded(self) -> bool:

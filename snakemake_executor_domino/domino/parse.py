@@ -16,7 +16,9 @@ from snakemake_executor_domino.domino.models import (
     HardwareTier,
     Job,
     JobPage,
+    JobUsage,
     Project,
+    RuntimeDetails,
     ScheduledJob,
     ScheduledRun,
     Uploaded,
@@ -215,6 +217,41 @@ def job(body: dict[str, Any]) -> Job:
         completed_ms=epoch_ms(stage.get("completedTime")),
         raw=body,
         is_scheduled=bool(statuses.get("isScheduled", False)),
+        usage=job_usage(body.get("usage")),
+    )
+
+
+def job_usage(body: Any) -> JobUsage | None:
+    """5.0's JobUsageInJob {cpu, memory} (nullable); None when absent or empty."""
+    if not isinstance(body, dict):
+        return None
+    cpu, memory = _number(body.get("cpu")), _number(body.get("memory"))
+    return JobUsage(cpu=cpu, memory=memory) if cpu is not None or memory is not None else None
+
+
+def usage_samples(body: Any) -> JobUsage | None:
+    """GET /v4/jobs/jobs/{id}/usage: 5.0's JobResourceUsage list {cpu, memory, timestamp};
+    the mean cpu and the peak memory of its samples."""
+    samples = [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+    cpus = [c for c in (_number(item.get("cpu")) for item in samples) if c is not None]
+    memories = [m for m in (_number(item.get("memory")) for item in samples) if m is not None]
+    if not cpus and not memories:
+        return None
+    return JobUsage(cpu=sum(cpus) / len(cpus) if cpus else None,
+                    memory=max(memories) if memories else None)
+
+
+def runtime_details(body: dict[str, Any]) -> RuntimeDetails:
+    """5.0's JobRuntimeExecutionDetails: the tier (see runtime_tier) and environment
+    {environmentRevisionId, environmentName, revisionNumber}."""
+    tier_id, tier_name = runtime_tier(body)
+    environment = body.get("environment") if isinstance(body.get("environment"), dict) else {}
+    return RuntimeDetails(
+        tier_id=tier_id,
+        tier_name=tier_name,
+        environment_name=environment.get("environmentName") or None,
+        environment_revision_id=environment.get("environmentRevisionId") or None,
+        environment_revision=_integer(environment.get("revisionNumber")),
     )
 
 

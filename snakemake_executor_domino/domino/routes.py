@@ -71,6 +71,11 @@ def job_logs(job_id: str) -> str:
     return f"/v4/jobs/{_q(job_id)}/logsWithProblemSuggestions"
 
 
+def job_usage(job_id: str) -> str:
+    """5.0 getResourceUsage: "jobs" twice, as 5.0's OpenAPI has it."""
+    return f"/v4/jobs/jobs/{_q(job_id)}/usage"
+
+
 def jobs() -> str:
     return "/v4/jobs"
 

@@ -82,17 +82,16 @@ def wait_within(
     """Wait for the job's process; kill its group if its tree uses more than `limit_bytes`.
 
     Returns (exit status, killed for its memory). `on_exceeded(used)` is told first, so
-    the job's log can say why it ended. No limit: a plain wait.
+    the job's log can say why it ended. No limit: nothing is killed, but `usage` still
+    looks at the tree every sample (it may be measuring the job, see usage.py).
     """
-    if limit_bytes is None:
-        return proc.wait(), False
     while True:
         try:
             return proc.wait(timeout=sample_seconds), False
         except subprocess.TimeoutExpired:
             pass
         used = usage(proc.pid)
-        if used > limit_bytes:
+        if limit_bytes is not None and used > limit_bytes:
             on_exceeded(used)
             try:
                 os.killpg(proc.pid, signal.SIGKILL)

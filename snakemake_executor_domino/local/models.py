@@ -93,6 +93,9 @@ class Job:
     is_scheduled: int
     pid: int | None
     exit_code: int | None
+    # what it used, once it has ended (local/usage.py); None where not measured
+    cpu_seconds: float | None = None
+    peak_memory_bytes: int | None = None
 
     @property
     def is_completed(self) -> bool:

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import memory, process
+from . import memory, process, usage
 from .blobs import BlobStore
 from .config import ServerConfig, Tier
 from .ignore import IGNORE_FILE, IgnoreRules
@@ -317,10 +317,13 @@ class Runner:
         self.store.update_job(job_id, status="Running", started_ms=now_ms(), pid=entry.proc.pid)
         where = f"isolated, its files at {view.job_dir}" if view.isolated else "not isolated"
         self.logs.setup(job_id, f"running ({where}): {job.command}")
+        meter = usage.Meter()  # what the job used, seen through the watchdog's eyes
         exit_code, _ = memory.wait_within(
             entry.proc, tier.memory_limit_bytes,
             lambda used: self.logs.out_of_memory(job_id, used, tier.memory_gib),
+            usage=meter.sample,
         )
+        meter.record(self.store, job_id)
         process.kill_group(entry.proc.pid)  # stragglers must not write during the commit
 
         stop = entry.stop

@@ -107,4 +107,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX scheduled_job_fires_by_schedule ON scheduled_job_fires (scheduled_job_id, seq);
     """,
+    # what a job used (issue 15): CPU seconds and peak resident memory of its process tree
+    """
+    ALTER TABLE jobs ADD COLUMN cpu_seconds REAL;
+    ALTER TABLE jobs ADD COLUMN peak_memory_bytes INTEGER;
+    """,
 ]

@@ -158,6 +158,12 @@ CALLS: tuple[Call, ...] = (
         answer=Flavored({"5.0": d.JOB_RUNTIME, "latest": d.JOB_RUNTIME_LATEST}),
         path_patterns=IDS,
     ),
+    # 5.0 getResourceUsage ("jobs" twice in the path, as 5.0's OpenAPI has it)
+    Call(
+        "job usage", "GET", "/v4/jobs/jobs/{jobId}/usage",
+        "5.0 OpenAPI getResourceUsage / JobResourceUsage",
+        answer=d.JOB_USAGE, path_patterns=IDS,
+    ),
     # 5.0 getLogsWithProblemSuggestions
     Call(
         "job logs", "GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions",

@@ -162,6 +162,9 @@ JOB_LOGS = obj(
 )
 
 # 5.0 domino.jobs.interface.JobRuntimeExecutionDetails
+# 5.0 getResourceUsage: domino.jobs.interface.JobResourceUsage, every field required
+JOB_USAGE = arr(obj(cpu=req(NUM), memory=req(NUM), timestamp=req(INT)))
+
 JOB_RUNTIME = obj(
     executorInfo=obj(
         executorInstanceId=req(STR), region=req(STR), humanName=STR, publicAddress=STR,

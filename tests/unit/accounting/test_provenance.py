@@ -17,9 +17,16 @@ from snakemake_executor_domino.accounting.provenance import (
     examine,
 )
 from snakemake_executor_domino.accounting.records import read_run, read_runs, run_files
-from snakemake_executor_domino.domino import HardwareTier, Job, sha1_of_file
+from snakemake_executor_domino.domino import (
+    HardwareTier,
+    Job,
+    JobUsage,
+    RuntimeDetails,
+    sha1_of_file,
+)
 
 MEDIUM = HardwareTier("medium", "Medium", False, cores=2, memory_gib=8, cents_per_minute=3.0)
+LARGE = HardwareTier("large", "Large", False, cores=8, memory_gib=32, cents_per_minute=12.0)
 
 
 @dataclass
@@ -48,13 +55,17 @@ def domino_job(job_id: str, status: str = "Succeeded", number: int = 7) -> Job:
     )
 
 
-def account(workdir: Path, run_id: str = "run1", warnings: list[str] | None = None):
+def account(workdir: Path, run_id: str = "run1", warnings: list[str] | None = None,
+            runtime: RuntimeDetails | None = None, usage: JobUsage | None = None):
+    """A RunAccount over a stand-in client: Domino's runtime details and usage as given."""
     client = SimpleNamespace(
         host="http://domino", owner="o", project_name="p",
         job_url=lambda job_id: f"http://domino/jobs/o/p/{job_id}",
+        runtime_details=lambda job_id: runtime,
+        job_usage=lambda job: usage,
     )
     return RunAccount(
-        workdir, run_id, client, [MEDIUM], environment_id="env1", sha1=sha1_of_file,
+        workdir, run_id, client, [MEDIUM, LARGE], environment_id="env1", sha1=sha1_of_file,
         warn=(warnings if warnings is not None else []).append,
     )
 
@@ -129,7 +140,8 @@ def test_run_file_holds_header_jobs_outputs_and_end_and_skips_torn_lines(tmp_pat
         f.write('{"type": "job", "run_id": "run1", "job_')
     run = read_run(path)
     assert run.project == "o/p" and run.host == "http://domino"
-    assert [t.name for t in run.tiers] == ["Medium"] and run.tiers[0].cents_per_minute == 3.0
+    assert [t.name for t in run.tiers] == ["Medium", "Large"]
+    assert run.tiers[0].cents_per_minute == 3.0
     assert [j.job_id for j in run.jobs] == ["j1"]
     assert sorted(o.path for o in run.outputs) == ["logs/fit.log", "models/forest.pkl"]
     assert run.started_ms is not None and run.finished_ms is not None
@@ -172,3 +184,28 @@ def test_a_job_the_account_cannot_read_is_a_warning(tmp_path, bad):
     acc = account(tmp_path, warnings=warnings)
     acc.submitted("j1", bad, None, None)
     assert warnings
+
+
+def test_what_domino_says_of_the_job_wins_over_what_was_asked(tmp_path):
+    # the job ran on another tier than asked (an admin's override, say), and Domino
+    # reports its environment and usage: mean cores over the run, peak bytes
+    runtime = RuntimeDetails("large", "Large", "Domino Standard", "rev7", 7)
+    acc = account(tmp_path, runtime=runtime, usage=JobUsage(cpu=1.5, memory=3 * 2**30))
+    acc.submitted("j1", FakeSnakemakeJob("fit", {}, []), "Medium", MEDIUM)
+    acc.finished(domino_job("j1"), pulled=False)
+    [job] = read_run(run_files(tmp_path)[0]).jobs
+    assert (job.tier_id, job.tier_name, job.cents_per_minute) == ("large", "Large", 12.0)
+    assert job.tier_requested == "Medium"
+    assert (job.environment_name, job.environment_revision_id) == ("Domino Standard", "rev7")
+    assert job.cpu_seconds == 90.0  # 1.5 cores for the job's 60 s
+    assert job.peak_memory_bytes == 3 * 2**30 and job.usage_source == "domino"
+    assert "Large" in (acc.close() or "")
+
+
+def test_a_domino_that_reports_nothing_more_leaves_usage_unknown(tmp_path):
+    acc = account(tmp_path)
+    acc.submitted("j1", FakeSnakemakeJob("fit", {}, []), "Medium", MEDIUM)
+    acc.finished(domino_job("j1"), pulled=False)
+    [job] = read_run(run_files(tmp_path)[0]).jobs
+    assert job.tier_name == "Medium" and job.environment_name is None
+    assert job.cpu_seconds is None and job.peak_memory_bytes is None and job.usage_source is None
