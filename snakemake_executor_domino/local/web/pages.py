@@ -16,6 +16,8 @@ from fastapi.responses import (
     StreamingResponse,
 )
 
+from snakemake_executor_domino.accounting.spans import title_run
+
 from ..api import JOB_STATUS_FILTERS
 from ..auth import backend
 from ..backend import Backend
@@ -194,6 +196,7 @@ def job_page(request: Request, owner: str, project: str, jobId: str) -> Response
         log_previews=log_previews,
         log=views.log_tail(be.runner.logs.output_path(job.id)),
         setup_log=views.log_tail(be.runner.logs.setup_path(job.id), 16 * 1024),
+        run_id=title_run(job.title),
         refresh=REFRESH_JOB_SECONDS if active else None,
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import urls  # noqa: F401  (registers the `filepath` convertor used below)
-from . import pages
+from . import pages, runs
 
 J = "/jobs/{owner}/{project}"
 U = "/u/{owner}/{project}"
@@ -26,6 +26,9 @@ PUBLIC: list[tuple[str, str, Callable[..., Any]]] = [
 PAGES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/", pages.index),
     ("GET", J, pages.project_page),
+    # before the job page: /runs is no job id (Domino's are 24 hex digits)
+    ("GET", f"{J}/runs", runs.runs_page),
+    ("GET", f"{J}/runs/{{runId}}", runs.run_page),
     ("GET", f"{J}/{{jobId}}", pages.job_page),
     ("GET", f"{J}/{{jobId}}/log", pages.job_log),
     ("GET", f"{U}/browse", pages.browse),
