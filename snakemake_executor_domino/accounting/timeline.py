@@ -27,15 +27,20 @@ LABEL_CHARS = 40
 STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800)
 
 
-def tier_colours(spans: Sequence[JobSpan]) -> dict[str, str]:
-    names = list(dict.fromkeys(s.tier or "default" for s in spans))
+def tier_colours(spans: Sequence[JobSpan], tiers: Sequence[str] = ()) -> dict[str, str]:
+    """A colour per tier the jobs ran on; in the order of `tiers` (the project's list, so
+    a tier keeps its colour from run to run), then in order of appearance."""
+    used = {s.tier or "default" for s in spans}
+    names = [t for t in tiers if t in used]
+    names += [t for t in dict.fromkeys(s.tier or "default" for s in spans) if t not in names]
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def render(spans: Sequence[JobSpan], *, title: str, now_ms: int | None = None) -> str:
-    """The SVG document (also valid inline in HTML)."""
+def render(spans: Sequence[JobSpan], *, title: str, now_ms: int | None = None,
+           tiers: Sequence[str] = ()) -> str:
+    """The SVG document (also valid inline in HTML); `tiers` orders the tier colours."""
     spans = sorted(spans, key=lambda s: (s.submitted_ms or 0, s.number or 0))
-    colours = tier_colours(spans)
+    colours = tier_colours(spans, tiers)
     start = min((s.submitted_ms for s in spans if s.submitted_ms is not None), default=0)
     end = max([start + 1000] + [_end(s, now_ms) or start for s in spans])
     scale = (WIDTH - LABEL_WIDTH - RIGHT) / max(end - start, 1)

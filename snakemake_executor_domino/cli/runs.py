@@ -68,7 +68,8 @@ def show_command(args: argparse.Namespace) -> int:
     summary = _summary(run)
     if args.svg:
         picture = timeline.render([from_record(j) for j in run.jobs],
-                                  title=f"Snakemake run {run.run_id} on Domino")
+                                  title=f"Snakemake run {run.run_id} on Domino",
+                                  tiers=[t.name for t in run.tiers])
         try:
             args.svg.write_text(picture + "\n")
         except OSError as exc:

@@ -59,7 +59,8 @@ def run_page(request: Request, owner: str, project: str, runId: str) -> Response
     summary = summarise(runId, spans)
     active = any(j.status in ACTIVE_STATUSES for j in jobs)
     title = f"Snakemake run {runId} in {p.full_name}"
-    picture = timeline.render(spans, title=title, now_ms=now_ms())
+    picture = timeline.render(spans, title=title, now_ms=now_ms(),
+                              tiers=[t.name for t in be.config.tiers])
     return page(
         request, "run.html", title=f"run {runId} · {p.full_name}", project=p, run_id=runId,
         # the renderer escapes every text it draws (accounting/timeline.py)

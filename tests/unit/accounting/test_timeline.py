@@ -67,3 +67,11 @@ def test_text_is_escaped():
 
 def test_no_jobs_still_draws_a_picture():
     assert "no jobs" in timeline.render([], title="t")
+
+
+def test_tier_colours_follow_the_projects_tier_list():
+    spans = [span(1, "a", "Large", 0, 0, S), span(2, "b", "Small", 0, 0, S)]
+    colours = timeline.tier_colours(spans, ["Small", "Medium", "Large"])
+    assert list(colours) == ["Small", "Large"]
+    assert colours == {"Small": timeline.PALETTE[0], "Large": timeline.PALETTE[1]}
+    assert list(timeline.tier_colours(spans)) == ["Large", "Small"]
