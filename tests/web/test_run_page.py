@@ -52,7 +52,9 @@ def test_runs_list_links_each_run(domino, project, http):
 
 
 def test_job_page_links_its_run_and_shows_what_it_used(domino, project, http):
-    [job] = run_jobs(domino, project, "ccc3", {"clean": "python -c 'sum(range(10**6))'"})
+    # long enough for the runner to look at it (every 0.1 s)
+    command = "python -c 'import time; sum(range(10**6)); time.sleep(0.4)'"
+    [job] = run_jobs(domino, project, "ccc3", {"clean": command})
     html = http.get(f"{domino.url}/jobs/{project}/{job.id}").text
     assert f'href="/jobs/{project}/runs/ccc3"' in html
     assert "CPU time" in html and "peak memory" in html
