@@ -200,7 +200,9 @@ class Executor(RemoteExecutor):
             aux={"key": key, "unneeded": unneeded, "placement": placement},
         )
         self.submitted[domino_job.id] = info
-        self.account.submitted(domino_job.id, job, placement.requested, placement.tier)
+        self.account.submitted(
+            domino_job.id, job, placement.requested, placement.tier, placement.environment
+        )
         self.starting.pop(domino_job.title, None)  # only now: cancel_jobs sees it either way
         self.poller.track(domino_job)
         self.logger.info(

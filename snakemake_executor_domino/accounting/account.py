@@ -38,9 +38,12 @@ class Asked:
     tier: HardwareTier | None
     threads: int | None
     mem_mb: float | None
+    environment_id: str | None = None  # what the start named (None: the project's default)
+    environment_name: str | None = None
 
 
-def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None) -> Asked:
+def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
+          environment: Any = None) -> Asked:
     """The facts of a Snakemake job (or group job) worth keeping, read once at submission."""
     members = list(job.jobs) if job.is_group() else [job]
     files = tuple(
@@ -57,6 +60,8 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None) -> As
         tier=tier,
         threads=_number(single.resources.get("_cores")) if single is not None else None,
         mem_mb=_number(single.resources.get("mem_mb")) if single is not None else None,
+        environment_id=getattr(environment, "id", None),
+        environment_name=getattr(environment, "name", None),
     )
 
 
@@ -96,11 +101,12 @@ class RunAccount:
 
     def submitted(
         self, domino_job_id: str, job: Any, tier_requested: str | None,
-        tier: HardwareTier | None,
+        tier: HardwareTier | None, environment: Any = None,
     ) -> None:
-        """A Domino job started (or reattached to) for a Snakemake job."""
+        """A Domino job started (or reattached to) for a Snakemake job; `environment` is
+        the compute environment its start named (environments.EnvironmentChoice)."""
         def note() -> None:
-            self._asked[domino_job_id] = asked(job, tier_requested, tier)
+            self._asked[domino_job_id] = asked(job, tier_requested, tier, environment)
             if not self._started:
                 self._started = True
                 self.log.write(self._header())
@@ -179,8 +185,8 @@ class RunAccount:
             cents_per_minute=tier.cents_per_minute if tier else None,
             tier_cores=tier.cores if tier else None,
             tier_memory_gib=tier.memory_gib if tier else None,
-            environment_id=self.environment_id,
-            environment_name=found.environment_name,
+            environment_id=facts.environment_id or self.environment_id,
+            environment_name=found.environment_name or facts.environment_name,
             environment_revision_id=found.environment_revision_id,
             input_commit=job.input_commit_id,
             output_commit=job.output_commit_id,

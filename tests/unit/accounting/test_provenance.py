@@ -209,3 +209,12 @@ def test_a_domino_that_reports_nothing_more_leaves_usage_unknown(tmp_path):
     [job] = read_run(run_files(tmp_path)[0]).jobs
     assert job.tier_name == "Medium" and job.environment_name is None
     assert job.cpu_seconds is None and job.peak_memory_bytes is None and job.usage_source is None
+
+
+def test_the_environment_a_job_was_started_with_is_recorded(tmp_path):
+    choice = SimpleNamespace(id="env-dl", name="Deep Learning")
+    acc = account(tmp_path)
+    acc.submitted("j1", FakeSnakemakeJob("fit", {}, []), None, None, choice)
+    acc.finished(domino_job("j1"), pulled=False)
+    [job] = read_run(run_files(tmp_path)[0]).jobs
+    assert (job.environment_id, job.environment_name) == ("env-dl", "Deep Learning")
