@@ -164,12 +164,6 @@ CALLS: tuple[Call, ...] = (
         "5.0 OpenAPI getResourceUsage / JobResourceUsage",
         answer=d.JOB_USAGE, path_patterns=IDS,
     ),
-    # 5.0 getResourceUsage: samples of the job's CPU and memory
-    Call(
-        "job usage", "GET", "/v4/jobs/jobs/{jobId}/usage",
-        "5.0 OpenAPI getResourceUsage / JobResourceUsage",
-        answer=arr(d.JOB_USAGE_SAMPLE), path_patterns=IDS,
-    ),
     # 5.0 getLogsWithProblemSuggestions
     Call(
         "job logs", "GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions",

@@ -175,9 +175,6 @@ JOB_RUNTIME = obj(
     hardwareTierId=req(STR),
 )
 
-# 5.0 domino.jobs.interface.JobResourceUsage (GET /v4/jobs/jobs/{jobId}/usage: a list)
-JOB_USAGE_SAMPLE = obj(cpu=req(NUM), memory=req(NUM), timestamp=req(INT))
-
 # Newer Domino: pd tests/test_jobs.py (live tests) read runtime details' hardwareTier.id and
 # .name, an object, where 5.0 has the tier's name as a string; no fuller description on hand
 JOB_RUNTIME_LATEST = open_obj(hardwareTier=req(open_obj(id=req(STR), name=req(STR))))
