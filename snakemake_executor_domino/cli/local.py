@@ -78,7 +78,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     from snakemake_executor_domino.cli import CliError
     from snakemake_executor_domino.local.config import ConfigError, default_root
-    from snakemake_executor_domino.local.faults import FaultSpecError
+    from snakemake_executor_domino.local.faultspec import FaultSpecError
     from snakemake_executor_domino.local.isolation import IsolationUnavailable
     from snakemake_executor_domino.local.rootlock import RootInUse
     from snakemake_executor_domino.local.server import LocalDomino

@@ -23,7 +23,8 @@ from .app import create_app
 from .backend import Backend
 from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_tiers_file
 from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, load_environments_file
-from .faults import FaultInjector, FaultSpec, as_spec
+from .faults import FaultInjector
+from .faultspec import FaultSpec, as_spec
 from .isolation import resolve_mode
 from .rootlock import RootLock
 
