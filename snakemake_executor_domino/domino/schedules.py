@@ -1,7 +1,7 @@
 """Scheduled jobs: Domino's /v4/projects/{projectId}/scheduledjobs, and the request bodies
 it takes (5.0's or newer Domino's, by its version). The fire-now and fire-history calls are
 local-Domino extras under /_local/: where a Domino has no such route they answer None, and
-callers manage without them (see cli/schedule.py)."""
+callers manage without them (see cli/schedule/history.py and control.py)."""
 
 from __future__ import annotations
 
