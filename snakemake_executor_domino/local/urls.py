@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.convertors import Convertor, register_url_convertor
 
-from . import api, schedules_api
+from . import api, schedules_api, usage_api
 
 
 class _FilePathConvertor(Convertor[str]):
@@ -45,6 +45,7 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/v4/jobs", api.list_jobs),
     ("GET", "/v4/jobs/{jobId}", api.get_job),
     ("GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions", api.job_logs),
+    ("GET", "/v4/jobs/jobs/{jobId}/usage", usage_api.job_usage),
     ("GET", f"{V1}/run/{{runId}}/stdout", api.run_stdout),
     # scheduled jobs (schedules_api.py); the last two are local-only extras
     ("GET", "/v4/users/self", schedules_api.current_user),

@@ -94,6 +94,15 @@ def test_run_summary_matches_the_servers_records(example_run: PipelineRun,
     slowest = max(jobs, key=lambda j: j.completed_ms - j.started_ms)
     assert summary["slowest"][0]["job_id"] == slowest.id
 
+    # what each job used, read from Domino's usage route, is what the server measured
+    recorded = {job["job_id"]: job for job in summary["jobs_recorded"]}
+    for job in jobs:
+        mine = recorded[job.id]
+        assert mine["usage_source"] == "domino" and job.peak_memory_bytes
+        assert mine["peak_memory_bytes"] == job.peak_memory_bytes
+        assert abs(mine["cpu_seconds"] - job.cpu_seconds) < 0.05
+    assert all(rule["mean_cores"] is not None for rule in summary["rules"])
+
     # the table the run logged shows the same numbers
     for tier, numbers in expected.items():
         row = next(line.split() for line in example_run.result.stderr.splitlines()

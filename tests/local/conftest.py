@@ -27,6 +27,7 @@ TEST_TIERS = DEFAULT_TIERS + (
     Tier("pair-k8s", "Pair (cap test)", 1, 2, 2),
     Tier("stop-k8s", "Stop (queued-stop test)", 1, 2, 1),
     Tier("tiny-k8s", "Tiny (memory test)", 1, 0.5, 2),
+    Tier("unused-k8s", "Unused (usage of a job that never ran)", 1, 2, 1),
 )
 POLL = 0.05
 _counter = itertools.count(1)

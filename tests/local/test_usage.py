@@ -33,6 +33,37 @@ def test_a_finished_job_records_its_cpu_time_and_peak_memory(api: Api, server) -
     assert 300 * MIB <= record.peak_memory_bytes < 2048 * MIB
 
 
+def test_usage_is_served_in_domino_50s_shape(api: Api, server) -> None:
+    job = api.start(GREEDY, overrideHardwareTierId="small-k8s")
+    done = api.wait(job["id"], timeout=60)
+    record = server.backend.store.get_job(job["id"])
+    r = api.get(f"/v4/jobs/jobs/{job['id']}/usage")
+    assert r.status_code == 200
+    [sample] = r.json()
+    assert set(sample) == {"cpu", "memory", "timestamp"}
+    ran = (done["stageTime"]["completedTime"] - done["stageTime"]["runStartTime"]) / 1000
+    assert abs(sample["cpu"] * ran - record.cpu_seconds) < 0.01  # mean cores
+    assert sample["memory"] == record.peak_memory_bytes
+    assert sample["timestamp"] == done["stageTime"]["completedTime"]
+    assert api.get(f"/v4/jobs/jobs/{'0' * 24}/usage").status_code == 404
+
+
+def test_a_job_that_never_ran_has_no_usage_samples(api: Api) -> None:
+    def stop(job_id: str) -> None:
+        api.post("/v4/jobs/stop", json={"projectId": api.project_id, "jobId": job_id,
+                                        "commitResults": False})
+        api.wait(job_id, timeout=30)
+
+    # the tier's one slot is taken, so the second job waits in the queue until stopped
+    blocker = api.start("sleep 60", overrideHardwareTierId="unused-k8s")
+    api.wait(blocker["id"], "Running")
+    queued = api.start("sleep 60", overrideHardwareTierId="unused-k8s")
+    stop(queued["id"])
+    stop(blocker["id"])
+    assert api.job(queued["id"])["stageTime"]["runStartTime"] is None
+    assert api.get(f"/v4/jobs/jobs/{queued['id']}/usage").json() == []
+
+
 def test_a_small_job_is_not_charged_the_servers_memory(api: Api, server) -> None:
     # a child forked from the server starts as a copy of it; the kernel's high-water mark
     # of that copy must not count as the job's
