@@ -135,7 +135,8 @@ class RunAccount:
         text: list[str] = []
         if self.records:
             self._guard(lambda: text.append(
-                format_summary(summarise(self.run_id, map(from_record, self.records)))
+                format_summary(summarise(self.run_id, map(from_record, self.records),
+                                         [t.name for t in self.tiers]))
             ))
         return text[0] if text else None
 

@@ -5,7 +5,7 @@ numbers and text out."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,13 +141,15 @@ class Summary:
         }
 
 
-def summarise(run_id: str, spans: Iterable[JobSpan]) -> Summary:
+def summarise(run_id: str, spans: Iterable[JobSpan], tiers: Sequence[str] = ()) -> Summary:
+    """The run's summary; `tiers` (the project's tier names) orders the tier table."""
     spans = tuple(sorted(spans, key=lambda s: (s.submitted_ms or 0, s.number or 0)))
-    return Summary(run_id, spans, _tiers(spans), _rules(spans))
+    return Summary(run_id, spans, _tiers(spans, tiers), _rules(spans))
 
 
-def _tiers(spans: tuple[JobSpan, ...]) -> tuple[TierTotals, ...]:
-    names = list(dict.fromkeys(s.tier or UNKNOWN_TIER for s in spans))
+def _tiers(spans: tuple[JobSpan, ...], order: Sequence[str]) -> tuple[TierTotals, ...]:
+    seen = list(dict.fromkeys(s.tier or UNKNOWN_TIER for s in spans))
+    names = [t for t in order if t in seen] + [t for t in seen if t not in order]
     totals = []
     for name in names:
         mine = [s for s in spans if (s.tier or UNKNOWN_TIER) == name]

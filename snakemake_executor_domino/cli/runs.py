@@ -110,7 +110,8 @@ def _summary(run: Any) -> Any:
     from snakemake_executor_domino.accounting.spans import from_record
     from snakemake_executor_domino.accounting.summary import summarise
 
-    return summarise(run.run_id, [from_record(j) for j in run.jobs])
+    return summarise(run.run_id, [from_record(j) for j in run.jobs],
+                     [t.name for t in run.tiers])
 
 
 def _job_json(job: Any) -> dict[str, Any]:

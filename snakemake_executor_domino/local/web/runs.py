@@ -56,11 +56,11 @@ def run_page(request: Request, owner: str, project: str, runId: str) -> Response
     if not jobs:
         raise WebError(404, f"no job of run {runId} in project {p.full_name}")
     spans = [span(be, p, j) for j in jobs]
-    summary = summarise(runId, spans)
+    tiers = [t.name for t in be.config.tiers]
+    summary = summarise(runId, spans, tiers)
     active = any(j.status in ACTIVE_STATUSES for j in jobs)
     title = f"Snakemake run {runId} in {p.full_name}"
-    picture = timeline.render(spans, title=title, now_ms=now_ms(),
-                              tiers=[t.name for t in be.config.tiers])
+    picture = timeline.render(spans, title=title, now_ms=now_ms(), tiers=tiers)
     return page(
         request, "run.html", title=f"run {runId} · {p.full_name}", project=p, run_id=runId,
         # the renderer escapes every text it draws (accounting/timeline.py)

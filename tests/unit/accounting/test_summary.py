@@ -99,3 +99,10 @@ def test_titles_name_their_run():
     assert title_label("snakemake score [run ab job 0 try 1]") == ("score", "score")
     assert title_label("snakemake group g1 [run ab job 3 try 1]") == ("group g1", "group g1")
     assert title_run("my own job") is None
+
+
+def test_tier_table_follows_the_projects_tier_list(spans):
+    order = ["Small", "Medium", "Large", "GPU"]
+    assert [t.tier for t in summarise("r1", spans, order).tiers] == ["Small", "Large", "GPU"]
+    assert [t.tier for t in summarise("r1", spans).tiers] == ["Small", "Large", "GPU"]
+    assert [t.tier for t in summarise("r1", spans, ["GPU"]).tiers] == ["GPU", "Small", "Large"]
