@@ -29,6 +29,17 @@ class DominoServer:
         self.server.create_project(spec)
         return spec
 
+    def jobs(self, project: str) -> list:
+        """The server's own records of the project's jobs, newest first: they know what the
+        API does not say, such as the tier a job ran on (Domino 5.0's Job names none)."""
+        from snakemake_executor_domino.local.models import ALL_STATUSES
+
+        store = self.server.backend.store
+        owner, name = project.split("/")
+        jobs, _ = store.list_jobs(store.find_project(owner, name).id, ALL_STATUSES,
+                                  descending=True, order_by="number", limit=-1, offset=0)
+        return jobs
+
     def client(self, project: str):
         from snakemake_executor_domino.domino import Credentials, DominoClient
 

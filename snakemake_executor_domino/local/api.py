@@ -13,11 +13,11 @@ from fastapi import Body, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from . import render
+from . import problems, render
 from .auth import Principal, authenticate, backend
 from .backend import Backend
+from .environments_api import environment_to_start
 from .errors import bad_request, not_found
-from .jobenv import ENVIRONMENT_ID
 from .models import (
     ACTIVE_STATUSES,
     ALL_STATUSES,
@@ -190,7 +190,7 @@ def start_job(
     command = _required_str(body, "commandToRun")
     commit_id = _optional_str(body, "commitId")
     tier_id = _optional_str(body, "overrideHardwareTierId")
-    environment_id = _optional_str(body, "environmentId") or ENVIRONMENT_ID
+    environment_id = environment_to_start(be, body)
     title = _optional_str(body, "title") or ""
     p = _project_by_id(be, project_id)
     if commit_id:
@@ -274,7 +274,8 @@ def job_logs(request: Request, jobId: str) -> dict[str, Any]:  # noqa: N803
     job = _job(be, jobId)
     path = be.runner.logs.output_path(job.id)
     mtime = path.stat().st_mtime if path.exists() else None
-    return render.job_logs(be.runner.logs.output(job.id), job.is_completed, mtime)
+    answer = render.job_logs(be.runner.logs.output(job.id), job.is_completed, mtime)
+    return {**answer, "problemSuggestion": problems.suggestion(be.runner.logs, job)}
 
 
 def run_stdout(request: Request, owner: str, project: str, runId: str) -> dict[str, Any]:  # noqa: N803

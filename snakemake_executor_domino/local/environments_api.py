@@ -9,10 +9,44 @@ from typing import Any
 from fastapi import Request
 
 from . import render_environments as render
-from .api import project_by_id
 from .auth import backend
+from .backend import Backend
 from .environments import ComputeEnvironment
 from .errors import bad_request, not_found
+from .models import NotFound
+
+# 5.0 StartJobRequest.environmentRevisionSpec
+NAMED_REVISIONS = ("ActiveRevision", "LatestRevision")
+
+
+def environment_to_start(be: Backend, body: dict[str, Any]) -> str:
+    """The environment id a job start asks for (the default if none), checked with its
+    environmentRevisionSpec: refused (400) with the valid ones named if the server lacks it."""
+    config = be.config
+    wanted = body.get("environmentId")
+    if wanted is not None and not isinstance(wanted, str):
+        raise bad_request("field 'environmentId' must be a string")
+    env = config.environment(wanted) if wanted else config.default_environment
+    if env is None:
+        raise bad_request(
+            f"unknown environment '{wanted}'; valid environments: "
+            f"{config.environment_list_text()}"
+        )
+    spec = body.get("environmentRevisionSpec")
+    revision = spec.get("revisionId") if isinstance(spec, dict) else None
+    if spec is not None and spec not in NAMED_REVISIONS and revision != env.revision_id:
+        raise bad_request(
+            f"environmentRevisionSpec {spec!r} is not a revision of environment {env.name}: "
+            f"use ActiveRevision, LatestRevision or {{\"revisionId\": \"{env.revision_id}\"}}"
+        )
+    return env.id
+
+
+def _project(be: Backend, project_id: str) -> None:
+    try:
+        be.store.get_project(project_id)
+    except NotFound:
+        raise not_found(f"project {project_id} not found") from None
 
 
 def _environment(request: Request, environment_id: str) -> ComputeEnvironment:
@@ -28,7 +62,7 @@ def _environment(request: Request, environment_id: str) -> ComputeEnvironment:
 
 def useable_environments(request: Request, projectId: str) -> dict[str, Any]:  # noqa: N803
     be = backend(request)
-    project_by_id(be, projectId)
+    _project(be, projectId)
     config = be.config
     return render.useable_environments(config.environments, config.default_environment)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.convertors import Convertor, register_url_convertor
 
-from . import api, schedules_api, usage_api
+from . import api, environments_api, schedules_api, usage_api
 
 
 class _FilePathConvertor(Convertor[str]):
@@ -34,6 +34,13 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/version", api.version),
     ("GET", "/v4/gateway/projects/findProjectByOwnerAndName", api.find_project),
     ("GET", "/v4/projects/{projectId}/hardwareTiers", api.hardware_tiers),
+    # compute environments (environments_api.py)
+    ("GET", "/v4/projects/{projectId}/useableEnvironments", environments_api.useable_environments),
+    ("GET", "/v4/environments/self", environments_api.own_environments),
+    ("GET", "/v4/environments/defaultEnvironment", environments_api.default_environment),
+    ("GET", "/v4/environments/{environmentId}", environments_api.get_environment),
+    ("GET", "/v4/environments/{environmentId}/page/{page}/pageSize/{pageSize}/revisions",
+     environments_api.environment_revisions),
     ("GET", f"{V1}/commits", api.list_commits),
     ("GET", f"{V1}/files/{{commitId}}", api.list_files),
     ("GET", f"{V1}/files/{{commitId}}/{{path:filepath}}", api.list_files),

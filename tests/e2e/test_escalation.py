@@ -34,8 +34,8 @@ def small_domino(tmp_path_factory):
 
 
 def tiers_and_statuses(domino: DominoServer, project: str) -> list[tuple[str, str]]:
-    jobs, _ = domino.client(project).list_jobs()
-    return [(job.tier_name, job.status) for job in reversed(jobs)]
+    """The tier each job ran on and how it ended, oldest first, from the server's records."""
+    return [(job.tier_name, job.status) for job in reversed(domino.jobs(project))]
 
 
 def workflow(tmp_path, rule: str):

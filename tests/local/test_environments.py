@@ -85,3 +85,35 @@ def test_a_job_runs_with_its_environments_python(tmp_path, venv):
         api.wait(plain["id"]), api.wait(chosen["id"])
         assert f"prefix {sys.prefix}" in api.log(plain["id"])
         assert f"prefix {venv}" in api.log(chosen["id"])
+
+
+DEEP = derived_id("Deep Learning")
+
+
+def test_the_environment_routes(api):
+    useable = api.get(f"/v4/projects/{api.project_id}/useableEnvironments").json()
+    assert useable["currentlySelectedEnvironment"]["id"] == ENVIRONMENT_ID
+    assert {e["name"]: e["id"] for e in useable["environments"]}["Deep Learning"] == DEEP
+    assert api.get("/v4/environments/defaultEnvironment").json()["id"] == ENVIRONMENT_ID
+    deep = api.get(f"/v4/environments/{DEEP}").json()
+    assert deep["name"] == "Deep Learning" and deep["latestRevision"]["number"] == 1
+    assert [e["id"] for e in api.get("/v4/environments/self").json()] == [ENVIRONMENT_ID, DEEP]
+    page = api.get(f"/v4/environments/{DEEP}/page/1/pageSize/10/revisions").json()
+    assert page["revisions"][0]["id"] == deep["latestRevision"]["id"]
+    missing = api.get(f"/v4/environments/{'0' * 24}")
+    assert missing.status_code == 404 and "Deep Learning" in missing.json()["message"]
+
+
+def test_a_start_in_an_unknown_environment_or_revision_is_refused(api):
+    body = {"projectId": api.project_id, "commandToRun": "true"}
+    refused = api.post("/v4/jobs/start", json={**body, "environmentId": "0" * 24})
+    assert refused.status_code == 400
+    assert "valid environments: " in refused.json()["message"]
+    assert f"Deep Learning (id {DEEP})" in refused.json()["message"]
+    spec = {"revisionId": "1" * 24}
+    refused = api.post("/v4/jobs/start",
+                       json={**body, "environmentId": DEEP, "environmentRevisionSpec": spec})
+    assert refused.status_code == 400 and "is not a revision" in refused.json()["message"]
+    started = api.post("/v4/jobs/start", json={**body, "environmentId": DEEP,
+                                                "environmentRevisionSpec": "LatestRevision"})
+    assert started.status_code == 200

@@ -302,6 +302,9 @@ def test_a_tree_over_its_tiers_memory_together_is_killed_as_oomkilled(api: Api) 
     log = api.log(job["id"])
     assert "OOMKilled: the job's processes used" in log
     assert "more than its hardware tier's 0.5 GiB of memory" in log
+    # and the job's log page names the problem, where Domino puts its suggestions
+    logs = api.get(f"/v4/jobs/{job['id']}/logsWithProblemSuggestions").json()
+    assert "ran out of memory (OOMKilled)" in logs["problemSuggestion"]["problem"]
 
 
 def test_scientific_python_and_snakemake_run_on_the_smallest_tier(api: Api) -> None:
