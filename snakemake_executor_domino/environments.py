@@ -49,12 +49,16 @@ class EnvironmentResolver:
     def __init__(self, client: _Client, default: str | None):
         self.client = client
         self._listed: list[Any] | None = None
+        self._unlisted = False  # this Domino answers neither environment list
         self._chosen: dict[str, EnvironmentChoice] = {}
         self.setting = self.resolve(default) if default else None
 
     def _environments(self) -> list[Any]:
         if self._listed is None:
-            self._listed = [e for e in self.client.environments() if not e.archived]
+            try:
+                self._listed = [e for e in self.client.environments() if not e.archived]
+            except DominoNotFound:
+                self._unlisted, self._listed = True, []
         return self._listed
 
     def valid(self) -> str:
@@ -72,6 +76,15 @@ class EnvironmentResolver:
     def _resolve(self, wanted: str) -> EnvironmentChoice:
         name, revision = split(wanted.strip())
         environment = self._find(name)
+        if environment is None and self._unlisted:
+            if OBJECT_ID.match(name) and not revision:
+                return EnvironmentChoice(name, name)  # Domino itself checks it at the start
+            raise ConfigurationError(
+                f"compute environment {wanted!r}: this Domino lists no compute environments "
+                "(neither GET /v4/projects/{id}/useableEnvironments nor "
+                "/v4/environments/self), so only an environment id (24 hex digits, no "
+                "revision) can be used."
+            )
         if environment is None:
             raise ConfigurationError(
                 f"compute environment {name!r} is not one this Domino project can use. "

@@ -70,3 +70,16 @@ def test_the_setting_is_the_default_and_is_checked_at_once():
     assert EnvironmentResolver(_Client(), "GPU Tools").resolve(None).id == GPU.id
     with pytest.raises(ConfigurationError):
         EnvironmentResolver(_Client(), "Nope")
+
+
+def test_a_domino_that_lists_no_environments_still_takes_an_id():
+    from snakemake_executor_domino.domino import DominoNotFound
+
+    class Unlisted(_Client):
+        def environments(self):
+            raise DominoNotFound("no such route", 404)
+
+    resolver = EnvironmentResolver(Unlisted(), "f" * 24)
+    assert resolver.resolve(None).id == "f" * 24
+    with pytest.raises(ConfigurationError, match="lists no compute environments"):
+        resolver.resolve("GPU Tools")
