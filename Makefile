@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Domino's official client, for tests/local/test_official_client.py: installed without its
+# dependencies, whose exact pins clash with Snakemake's (the test extra lists what it needs)
+OFFICIAL_CLIENT := 'dominodatalab>=2.2,<3'
 
 .PHONY: run test lint dag bench clean
 
@@ -10,6 +13,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps $(OFFICIAL_CLIENT)
 	touch $(STAMP)
 
 run: $(STAMP)

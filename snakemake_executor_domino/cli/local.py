@@ -72,6 +72,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         "unisolated with a warning), namespace (fail if neither works), bwrap, unshare, or "
         "none (default: $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto)",
     )
+    serve.add_argument(
+        "--api-flavor", default=None, metavar="NAME",
+        help="which documented variant of Domino's API to answer in: '5.0' (Domino 5.0's "
+        "OpenAPI) or 'latest' (newer Domino, as python-domino 2.2 sees it) (default: "
+        "$SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else 5.0; see docs/local-domino.md)",
+    )
     serve.set_defaults(func=serve_command)
 
 
@@ -92,6 +98,7 @@ def serve_command(args: argparse.Namespace) -> int:
             root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
             environments_file=args.environments,
             host=args.host, port=args.port, faults=args.faults, isolation=args.job_isolation,
+            api_flavor=args.api_flavor,
         )
     except FaultSpecError as exc:
         raise CliError(f"--faults / $SNAKEMAKE_DOMINO_LOCAL_FAULTS: {exc}") from exc
@@ -141,6 +148,7 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
         f"tiers:     {domino.config.tier_list_text()}",
         f"environments: {domino.config.environment_list_text()}",
         f"jobs:      {_isolation_line(domino)}",
+        f"API:       Domino {domino.config.flavor.name} flavor (--api-flavor)",
     ]
     if domino.fault_spec is not None:
         lines.append(f"faults:    {domino.fault_spec.describe()} (fault injection is ON)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from .configerror import ConfigError
 from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, validate_environments
 
 __all__ = ["ConfigError", "ServerConfig", "Tier"]
+from .flavor import DEFAULT_FLAVOR, FLAVORS, Flavor
 
 GIB = 1024**3
 TIER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -81,6 +83,10 @@ class ServerConfig:
     public_url: str = ""
     # isolation.MODES; None: $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
     job_isolation: str | None = None
+    # which of Domino's documented API variants the server answers in (flavor.py)
+    flavor: Flavor = FLAVORS[DEFAULT_FLAVOR]
+    # when this server started: the tiers' creation time (they are born with the config)
+    started_ms: int = 0
 
     # compute environments (environments.py); the first flagged default is the default
     environments: tuple[ComputeEnvironment, ...] = DEFAULT_ENVIRONMENTS
@@ -88,6 +94,7 @@ class ServerConfig:
     def __post_init__(self) -> None:
         validate_tiers(self.tiers)
         validate_environments(self.environments)
+        self.started_ms = self.started_ms or int(time.time() * 1000)
 
     @property
     def default_tier(self) -> Tier:

@@ -1,13 +1,12 @@
-"""Request handling for scheduled jobs: parse and validate, call the scheduler, render.
+"""Request handling for scheduled jobs: validate against Domino's request schema, call the
+scheduler, render (schedules_render.py).
 
-Domino's routes (python-domino's scheduled_job_* calls use them):
+Domino's routes (swagger-5-0.json; python-domino's scheduled_job_* calls use them):
     GET/POST          /v4/projects/{projectId}/scheduledjobs
     GET/PUT/DELETE    /v4/projects/{projectId}/scheduledjobs/{scheduledJobId}
-    GET               /v4/users/self        (whose id goes into scheduledByUserId)
-Local-only extras (a real Domino has no such routes; the client falls back without them):
-    POST              /v4/projects/{projectId}/scheduledjobs/{scheduledJobId}/run
-    GET               /v4/projects/{projectId}/scheduledjobs/{scheduledJobId}/runs
-A PUT replaces every setting, as Domino's does. Nothing is stored unless all of it is valid.
+The body is Domino 5.0's NewScheduledJobDto, or in the `latest` flavor the body python-domino
+sends (flavor.py). A PUT replaces every setting, as Domino's does. Nothing is stored unless
+all of it is valid. Firing by hand and the fire history are local-only (local_api.py).
 """
 
 from __future__ import annotations
@@ -16,27 +15,41 @@ import json
 import re
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, Query, Request
+from fastapi import Body, Request
+from fastapi.responses import Response
 
 from snakemake_executor_domino.schedules import CronError, from_quartz, parse_timezone
 
-from . import render, schedules_render
-from .api import _bool_field, _object, _optional_str, _project_by_id, _required_str
-from .auth import Principal, authenticate, backend
+from . import schedules_render
+from .api import project_by_id
+from .auth import backend
 from .backend import Backend
-from .errors import ApiError, bad_request, not_found
+from .errors import bad_request, not_found
+from .flavor import Flavor
 from .models import NotFound, Project, ScheduledJob
-from .scheduler import FireRefused
+from .validate import (
+    body_object,
+    optional_str,
+    required_bool,
+    required_list,
+    required_object,
+    required_str,
+)
 
-REVISION_SPECS = ("ActiveRevision", "LatestRevision", "RestrictedRevision")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_FIRES_LISTED = 500
+# settings a Domino honours that the local one has nothing to honour them with
+UNSUPPORTED = {
+    "publishModelId": "the local Domino has no models to publish",
+    "datasetConfig": "the local Domino has no datasets",
+    "onDemandSparkClusterProperties": "the local Domino has no compute clusters",
+    "computeClusterProperties": "the local Domino has no compute clusters",
+}
 
 
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _schedule(be: Backend, project: Project, schedule_id: str) -> ScheduledJob:
+def schedule_of(be: Backend, project: Project, schedule_id: str) -> ScheduledJob:
     try:
         return be.scheduler.schedules.get(schedule_id, project.id)
     except NotFound:
@@ -47,88 +60,83 @@ def _schedule(be: Backend, project: Project, schedule_id: str) -> ScheduledJob:
 
 
 def _rendered(be: Backend, s: ScheduledJob) -> dict[str, Any]:
-    last = None
-    if s.last_job_id:
-        try:
-            last = be.store.get_job(s.last_job_id)
-        except NotFound:
-            pass
-    return schedules_render.scheduled_job(s, be.config.tier(s.tier_id), last)
+    return schedules_render.scheduled_job(s, be.config.tier(s.tier_id), be.config.flavor)
 
 
-def _fields(be: Backend, body: Any, who: Principal) -> dict[str, Any]:
+def _fields(be: Backend, body: Any) -> dict[str, Any]:
     """Every setting of a scheduled job from a POST or PUT body, validated."""
-    body = _object(body)
-    title = _required_str(body, "title")
-    command = _required_str(body, "command")
-    schedule = body.get("schedule")
-    if not isinstance(schedule, dict):
-        raise bad_request(
-            "missing required field 'schedule': an object such as "
-            '{"cronString": "0 0 3 * * ?", "isCustom": true}'
-        )
-    cron_string = _required_str(schedule, "cronString")
+    body = body_object(body)
+    flavor = be.config.flavor
+    schedule = required_object(
+        body, "schedule", '{"cronString": "0 0 3 * * ?", "isCustom": true}'
+    )
     try:
-        cron = from_quartz(cron_string)
+        cron = from_quartz(required_str(schedule, "cronString"))
     except CronError as exc:
         raise bad_request(f"invalid schedule.cronString: {exc}") from None
-    is_custom = _bool_field(schedule, "isCustom", True)
-    timezone_id = _optional_str(body, "timezoneId") or "UTC"
+    timezone_id = required_str(body, "timezoneId")
     try:
         parse_timezone(timezone_id)
     except CronError as exc:
         raise bad_request(f"invalid timezoneId: {exc}") from None
-    tier_id = _optional_str(body, "hardwareTierIdentifier")
-    tier = be.config.tier(tier_id) if tier_id else be.config.default_tier
+    tier_id = required_str(body, "hardwareTierIdentifier")
+    tier = be.config.tier(tier_id)
     if tier is None:
         raise bad_request(
             f"unknown hardware tier '{tier_id}' in hardwareTierIdentifier; valid tiers: "
             f"{be.config.tier_list_text()}"
         )
-    user_id = _optional_str(body, "scheduledByUserId") or who.user_id
+    user_id = required_str(body, "scheduledByUserId")
     username = be.scheduler.schedules.username_of(user_id)
     if username is None:
         raise bad_request(
             f"scheduledByUserId {user_id} is not a user of this Domino; get yours with "
             "GET /v4/users/self"
         )
+    _refuse_unsupported(body, flavor)
     return {
-        "title": title,
-        "command": command,
+        "title": required_str(body, "title"),
+        "command": required_str(body, "command"),
         "cron_string": cron.quartz,
-        "is_custom": int(is_custom),
+        "is_custom": int(required_bool(schedule, "isCustom")),
         "timezone_id": timezone_id,
-        "is_paused": int(_bool_field(body, "isPaused", False)),
-        "allow_concurrent": int(_bool_field(body, "allowConcurrentExecution", False)),
+        "is_paused": int(required_bool(body, "isPaused")),
+        "allow_concurrent": int(required_bool(body, "allowConcurrentExecution")),
         "tier_id": tier.id,
-        "environment_id": _optional_str(body, "overrideEnvironmentId") or None,
-        "environment_revision_spec": json.dumps(_revision_spec(body)),
+        "environment_id": optional_str(body, "overrideEnvironmentId") or None,
+        "environment_revision_spec": json.dumps(_revision_spec(body, flavor)),
         "notify_emails": json.dumps(_emails(body)),
         "scheduled_by_id": user_id,
         "scheduled_by_username": username,
     }
 
 
-def _revision_spec(body: dict[str, Any]) -> Any:
-    spec = body.get("environmentRevisionSpec")
+def _refuse_unsupported(body: dict[str, Any], flavor: Flavor) -> None:
+    if flavor.requires_publish_after_completed and required_bool(body, "publishAfterCompleted"):
+        raise bad_request(
+            "publishAfterCompleted: the local Domino has no models to publish; send false"
+        )
+    for name, why in UNSUPPORTED.items():
+        if body.get(name) is not None:
+            raise bad_request(f"field '{name}': {why}; leave it out")
+
+
+def _revision_spec(body: dict[str, Any], flavor: Flavor) -> Any:
+    spec = body.get(flavor.revision_field)
     if spec is None:
         return "ActiveRevision"
-    if spec in REVISION_SPECS:
+    if spec in flavor.revision_specs:
         return spec
     if isinstance(spec, dict) and isinstance(spec.get("revisionId"), str):
         return {"revisionId": spec["revisionId"]}
     raise bad_request(
-        f"invalid environmentRevisionSpec {spec!r}; use one of {', '.join(REVISION_SPECS)} "
-        'or {"revisionId": "<id>"}'
+        f"invalid {flavor.revision_field} {spec!r}; use one of "
+        f"{', '.join(flavor.revision_specs)} or {{\"revisionId\": \"<id>\"}}"
     )
 
 
 def _emails(body: dict[str, Any]) -> list[str]:
-    emails = body.get("notifyOnCompleteEmailAddresses")
-    if emails is None:
-        return []
-    if not isinstance(emails, list):
-        raise bad_request("field 'notifyOnCompleteEmailAddresses' must be a list of addresses")
+    emails = required_list(body, "notifyOnCompleteEmailAddresses")
     bad = [e for e in emails if not isinstance(e, str) or not EMAIL_RE.match(e)]
     if bad:
         raise bad_request(
@@ -140,25 +148,20 @@ def _emails(body: dict[str, Any]) -> list[str]:
 # -- routes -----------------------------------------------------------------------------------
 
 
-def current_user(who: Annotated[Principal, Depends(authenticate)]) -> dict[str, Any]:
-    return {"id": who.user_id, "userName": who.username, "fullName": who.username}
-
-
 def list_scheduled_jobs(request: Request, projectId: str) -> list[dict[str, Any]]:  # noqa: N803
     be = backend(request)
-    project = _project_by_id(be, projectId)
+    project = project_by_id(be, projectId)
     return [_rendered(be, s) for s in be.scheduler.schedules.list(project.id)]
 
 
 def create_scheduled_job(
     request: Request,
     projectId: str,  # noqa: N803 (Domino's parameter names)
-    who: Annotated[Principal, Depends(authenticate)],
     body: Annotated[Any, Body()] = None,
 ) -> dict[str, Any]:
     be = backend(request)
-    project = _project_by_id(be, projectId)
-    fields = _fields(be, body, who)
+    project = project_by_id(be, projectId)
+    fields = _fields(be, body)
     return _rendered(be, be.scheduler.create(project_id=project.id, **fields))
 
 
@@ -166,61 +169,26 @@ def get_scheduled_job(
     request: Request, projectId: str, scheduledJobId: str  # noqa: N803
 ) -> dict[str, Any]:
     be = backend(request)
-    return _rendered(be, _schedule(be, _project_by_id(be, projectId), scheduledJobId))
+    return _rendered(be, schedule_of(be, project_by_id(be, projectId), scheduledJobId))
 
 
 def update_scheduled_job(
     request: Request,
     projectId: str,  # noqa: N803
     scheduledJobId: str,  # noqa: N803
-    who: Annotated[Principal, Depends(authenticate)],
     body: Annotated[Any, Body()] = None,
 ) -> dict[str, Any]:
     be = backend(request)
-    existing = _schedule(be, _project_by_id(be, projectId), scheduledJobId)
-    fields = _fields(be, body, who)
+    existing = schedule_of(be, project_by_id(be, projectId), scheduledJobId)
+    fields = _fields(be, body)
     return _rendered(be, be.scheduler.replace(existing.id, **fields))
 
 
 def delete_scheduled_job(
     request: Request, projectId: str, scheduledJobId: str  # noqa: N803
-) -> dict[str, Any]:
+) -> Response:
+    """Domino 5.0 answers a deletion with an empty 200."""
     be = backend(request)
-    existing = _schedule(be, _project_by_id(be, projectId), scheduledJobId)
+    existing = schedule_of(be, project_by_id(be, projectId), scheduledJobId)
     be.scheduler.delete(existing.id)
-    return {"id": existing.id, "deleted": True}
-
-
-def run_scheduled_job(
-    request: Request, projectId: str, scheduledJobId: str  # noqa: N803
-) -> dict[str, Any]:
-    """Local-only: fire now, by the schedule's own rules (a sequential one refuses while its
-    previous job runs)."""
-    be = backend(request)
-    existing = _schedule(be, _project_by_id(be, projectId), scheduledJobId)
-    try:
-        job = be.scheduler.run_now(existing.id)
-    except FireRefused as exc:
-        raise ApiError(409, f"scheduled job {existing.id} not fired: {exc}") from None
-    return render.job(job)
-
-
-def scheduled_job_runs(
-    request: Request,
-    projectId: str,  # noqa: N803
-    scheduledJobId: str,  # noqa: N803
-    limit: int = Query(50, ge=1, le=MAX_FIRES_LISTED),
-) -> dict[str, Any]:
-    """Local-only: the schedule's fires, newest first, with the job each one started."""
-    be = backend(request)
-    existing = _schedule(be, _project_by_id(be, projectId), scheduledJobId)
-    runs = []
-    for f in be.scheduler.schedules.fires(existing.id, limit):
-        job = None
-        if f.job_id:
-            try:
-                job = be.store.get_job(f.job_id)
-            except NotFound:
-                pass
-        runs.append(schedules_render.fire(f, job))
-    return {"runs": runs}
+    return Response(status_code=200)

@@ -1,38 +1,54 @@
-"""JSON shapes of scheduled jobs, with the field names of Domino's scheduled-job API
-(`/v4/projects/{projectId}/scheduledjobs`, as python-domino's scheduled_job_* calls send and
-read them). `nextScheduledTime`, `lastRun` and the fire history are local extras."""
+"""JSON shapes of scheduled jobs: Domino 5.0's ScheduledJobDto (swagger-5-0.json), or the
+newer shape python-domino's scheduled_job_* calls read (flavor.py), and the fire history
+the local-only `/_local/scheduledjobs/{id}/runs` answers."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from .config import Tier
+from .cron_text import describe
+from .flavor import Flavor
 from .models import Job, ScheduledJob, ScheduleFire
+from .render import iso
 
 
-def scheduled_job(s: ScheduledJob, tier: Tier | None, last_job: Job | None) -> dict[str, Any]:
-    return {
+def scheduled_job(s: ScheduledJob, tier: Tier | None, flavor: Flavor) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "id": s.id,
         "created": iso(s.created_ms),
         "projectId": s.project_id,
         "title": s.title,
         "command": s.command,
-        "schedule": {"cronString": s.cron_string, "isCustom": bool(s.is_custom)},
+        "schedule": {
+            "cronString": s.cron_string,
+            "isCustom": bool(s.is_custom),
+            "humanReadableCronString": describe(s.cron_string),
+        },
         "timezoneId": s.timezone_id,
         "isPaused": bool(s.is_paused),
         "allowConcurrentExecution": bool(s.allow_concurrent),
         "hardwareTierIdentifier": s.tier_id,
-        "hardwareTierName": tier.name if tier else None,
-        "overrideEnvironmentId": s.environment_id,
-        "environmentRevisionSpec": json.loads(s.environment_revision_spec),
+        # a tier removed from the config since keeps its id as its only name
+        "hardwareTierName": tier.name if tier else s.tier_id,
         "scheduledByUserId": s.scheduled_by_id,
         "scheduledByUserName": s.scheduled_by_username,
         "notifyOnCompleteEmailAddresses": json.loads(s.notify_emails),
-        "nextScheduledTime": iso(s.next_fire_ms) if s.next_fire_ms is not None else None,
-        "lastRun": job_summary(last_job) if last_job else None,
+        flavor.revision_field: json.loads(s.environment_revision_spec),
     }
+    if s.environment_id:
+        body["overrideEnvironmentId"] = s.environment_id
+    if flavor.requires_publish_after_completed:
+        # the local Domino publishes no models, so no schedule here asks it to
+        body["publishAfterCompleted"] = False
+    else:
+        # what python-domino's scheduled-job mock answers beside its fields
+        body["dataConfig"] = {
+            "snapshotDatasetsOnCompletion": False,
+            "snapshotNetAppVolumesOnCompletion": False,
+        }
+    return body
 
 
 def job_summary(j: Job) -> dict[str, Any]:
@@ -55,9 +71,3 @@ def fire(f: ScheduleFire, job: Job | None) -> dict[str, Any]:
         "reason": f.reason or None,
         "job": job_summary(job) if job else None,
     }
-
-
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z"
-    )

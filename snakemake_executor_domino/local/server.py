@@ -25,6 +25,7 @@ from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_ti
 from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, load_environments_file
 from .faults import FaultInjector
 from .faultspec import FaultSpec, as_spec
+from .flavor import flavor
 from .isolation import resolve_mode
 from .rootlock import RootLock
 
@@ -49,6 +50,7 @@ class LocalDomino:
         stop_grace_seconds: float = 3.0,
         faults: FaultSpec | str | None = None,
         isolation: str | None = None,
+        api_flavor: str | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
         self.host = host
@@ -69,6 +71,8 @@ class LocalDomino:
             stop_grace_seconds=stop_grace_seconds,
             # isolation.MODES, else $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
             job_isolation=resolve_mode(isolation),
+            # None reads $SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else Domino 5.0's (flavor.py)
+            flavor=flavor(api_flavor),
         )
         self.url = ""
         self.api_key = ""

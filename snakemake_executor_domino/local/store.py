@@ -89,6 +89,11 @@ class Store:
         )
         return user_id
 
+    def list_users(self) -> list[tuple[str, str]]:
+        """(id, username) of every user, oldest first."""
+        rows = self._query("SELECT id, username FROM users ORDER BY created_ms, id")
+        return [(r["id"], r["username"]) for r in rows]
+
     def create_project(self, owner: str, name: str) -> Project:
         with self.transaction() as db:
             row = db.execute(
@@ -149,6 +154,29 @@ class Store:
             "SELECT * FROM commit_files WHERE commit_id = ? AND path = ?", (commit, path)
         )
         return _file(rows[0]) if rows else None
+
+    def files_under(self, commit: str, directory: str) -> list[FileEntry]:
+        """Every file at or under `directory` ('' = the whole commit), in path order."""
+        if not directory:
+            rows = self._query(
+                "SELECT * FROM commit_files WHERE commit_id = ? ORDER BY path", (commit,)
+            )
+        else:
+            # '/' + 1 == '0': the range covers exactly the paths under directory/
+            rows = self._query(
+                "SELECT * FROM commit_files WHERE commit_id = ? AND (path = ? OR "
+                "(path >= ? AND path < ?)) ORDER BY path",
+                (commit, directory, f"{directory}/", f"{directory}0"),
+            )
+        return [_file(r) for r in rows]
+
+    def project_has_blob(self, project_id: str, key: str) -> bool:
+        rows = self._query(
+            "SELECT 1 FROM commit_files f JOIN commits c ON c.id = f.commit_id "
+            "WHERE c.project_id = ? AND f.blob_key = ? LIMIT 1",
+            (project_id, key),
+        )
+        return bool(rows)
 
     def list_dir(self, commit: str, directory: str) -> list[FileEntry | DirEntry] | None:
         """Direct children of `directory` ('' = root), or None if no such directory."""
@@ -362,13 +390,20 @@ class Store:
         limit: int,
         offset: int,
     ) -> tuple[list[Job], int]:
-        column = {"number": "number", "submissionTime": "submitted_ms"}.get(order_by, "number")
+        column = {
+            "queued": "submitted_ms",
+            "status": "status",
+            "title": "title",
+            "command": "command",
+            "user": "started_by_username",
+            "duration": "COALESCE(completed_ms, started_ms) - started_ms",
+        }.get(order_by, "number")
         where = f"project_id = ? AND status IN ({','.join('?' * len(statuses))})"
         params = (project_id, *statuses)
         total = self._query(f"SELECT COUNT(*) FROM jobs WHERE {where}", params)[0][0]
         rows = self._query(
             f"SELECT * FROM jobs WHERE {where} ORDER BY {column} "
-            f"{'DESC' if descending else 'ASC'} LIMIT ? OFFSET ?",
+            f"{'DESC' if descending else 'ASC'}, number LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [Job(**dict(r)) for r in rows], total
@@ -379,6 +414,33 @@ class Store:
             (project_id,),
         )
         return {r["status"]: r["n"] for r in rows}
+
+    def tier_load(self) -> dict[str, tuple[int, int]]:
+        """Per tier id, over every project: (jobs holding a slot or starting, jobs queued)."""
+        rows = self._query(
+            f"SELECT tier_id, status = 'Queued' AS queued, COUNT(*) AS n FROM jobs "
+            f"WHERE status IN ({','.join('?' * len(ACTIVE_STATUSES))}) "
+            "GROUP BY tier_id, status = 'Queued'",
+            ACTIVE_STATUSES,
+        )
+        load: dict[str, tuple[int, int]] = {}
+        for r in rows:
+            running, queued = load.get(r["tier_id"], (0, 0))
+            load[r["tier_id"]] = (running, queued + r["n"]) if r["queued"] else (
+                running + r["n"], queued)
+        return load
+
+    def project_activity(self, project_id: str) -> tuple[int, int, int]:
+        """(milliseconds jobs have run in total, active batch jobs, active scheduled jobs)."""
+        active = f"status IN ({','.join('?' * len(ACTIVE_STATUSES))})"
+        row = self._query(
+            "SELECT COALESCE(SUM(CASE WHEN started_ms IS NOT NULL THEN "
+            "COALESCE(completed_ms, CAST(strftime('%s','now') AS INTEGER) * 1000) - started_ms "
+            f"END), 0), SUM({active} AND is_scheduled = 0), SUM({active} AND is_scheduled = 1) "
+            "FROM jobs WHERE project_id = ?",
+            (*ACTIVE_STATUSES, *ACTIVE_STATUSES, project_id),
+        )[0]
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
     def job_by_token(self, token_sha256: str) -> Job | None:
         rows = self._query("SELECT * FROM jobs WHERE token_sha256 = ?", (token_sha256,))

@@ -82,10 +82,15 @@ class Api:
         assert r.status_code == 201, r.text
         return r.json()
 
+    def upload_commit(self, path: str, data: bytes) -> str:
+        """Upload; the commit the upload made (Domino's answer names none: it is the head)."""
+        self.upload(path, data)
+        return self.head()
+
     def head(self) -> str:
-        r = self.get(f"{self.v1}/commits")
+        r = self.get(f"/v4/projects/{self.project_id}/commits/head")
         assert r.status_code == 200, r.text
-        return r.json()[0]["id"]
+        return r.json()["id"]
 
     def content(self, commit: str, path: str) -> requests.Response:
         base = f"/api/projects/v1/projects/{self.project_id}/files"
@@ -97,23 +102,18 @@ class Api:
         return {e["path"]: e for e in r.json()["data"]}
 
     def all_files(self, commit: str) -> dict[str, bytes]:
-        """Every file at a commit, walked through the list route, with its content."""
-        out: dict[str, bytes] = {}
-        pending = [""]
-        while pending:
-            directory = pending.pop()
-            for path, entry in self.files(commit, directory + "/" if directory else "").items():
-                if entry["isDirectory"]:
-                    pending.append(path)
-                else:
-                    out[path] = self.content(commit, path).content
-        return out
+        """Every file at a commit (the v1 list is flat and recursive), with its content."""
+        return {path: self.content(commit, path).content for path in self.files(commit)}
 
     def start(self, command: str, **fields: Any) -> dict[str, Any]:
         r = self.post("/v4/jobs/start", json={"projectId": self.project_id,
                                               "commandToRun": command, **fields})
         assert r.status_code == 200, r.text
         return r.json()
+
+    def stop(self, job_id: str, *, commit_results: bool = True) -> requests.Response:
+        return self.post("/v4/jobs/stop", json={
+            "projectId": self.project_id, "jobId": job_id, "commitResults": commit_results})
 
     def job(self, job_id: str) -> dict[str, Any]:
         r = self.get(f"/v4/jobs/{job_id}")
@@ -132,10 +132,17 @@ class Api:
                 raise AssertionError(f"job {job_id} still {status} after {timeout}s")
             time.sleep(POLL)
 
+    def tier_of(self, job_id: str) -> str:
+        """The tier a job ran on: the v1 run status names it; Domino 5.0's v4 Job does not."""
+        r = self.get(f"{self.v1}/runs/{job_id}")
+        assert r.status_code == 200, r.text
+        return r.json()["hardwareTierId"]
+
     def log(self, job_id: str) -> str:
         r = self.get(f"/v4/jobs/{job_id}/logsWithProblemSuggestions")
         assert r.status_code == 200, r.text
-        return "\n".join(e["log"] for e in r.json()["logContent"])
+        return "\n".join(e["log"] for e in r.json()["logset"]["logContent"]
+                         if e["logType"] == "stdout")
 
     def wait_for_log(self, job_id: str, text: str, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

@@ -15,7 +15,7 @@ HEX40 = re.compile(r"^[0-9a-f]{40}$")
 
 def test_version(api: Api) -> None:
     body = api.get("/version").json()
-    assert body["version"].startswith("5.")
+    assert body["version"] == "5.0.0"  # the default flavor: Domino 5.0
     assert {"buildId", "commitId"} <= set(body)
 
 
@@ -27,9 +27,14 @@ def test_find_project(api: Api) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["id"] == api.project_id and HEX24.match(body["id"])
-    assert body["name"] == api.name and body["ownerUsername"] == api.owner
-    assert HEX24.match(body["ownerId"])
-    assert {"description", "visibility"} <= set(body)
+    assert body["name"] == api.name and body["owner"]["userName"] == api.owner
+    assert HEX24.match(body["owner"]["id"])
+    assert body["visibility"] == "Private" and body["description"] == ""
+    assert body["hardwareTierId"] == "small-k8s" and body["hardwareTierName"] == "Small"
+    assert body["requestingUserRole"] == "Owner" and "Run" in body["allowedOperations"]
+    assert body["status"] == {"status": "active", "isBlocked": False}
+    # Domino's ProjectGatewayOverview has no ownerUsername or ownerId
+    assert "ownerUsername" not in body and "ownerId" not in body
 
 
 def test_find_project_unknown_is_404_with_fix(api: Api) -> None:
@@ -52,15 +57,19 @@ def test_hardware_tiers(api: Api) -> None:
     r = api.get(f"/v4/projects/{api.project_id}/hardwareTiers")
     assert r.status_code == 200
     tiers = {t["hardwareTier"]["id"]: t["hardwareTier"] for t in r.json()}
+    # the default flavor's (5.0's) flat HardwareTierDto; the other shape: test_flavors.py
     small = tiers["small-k8s"]
     assert small["name"] == "Small" and small["isDefault"] is True
-    assert small["hwtResources"]["cores"] == 1
-    assert small["hwtResources"]["memory"] == {"value": 4, "unit": "GiB"}
-    assert small["hwtResources"]["memoryLimit"]["unit"] == "GiB"
-    assert small["availability"] == {"isArchived": False, "isVisible": True}
-    assert tiers["gpu-small-k8s"]["gpuConfiguration"]["numberOfGpus"] == 1
+    assert small["cores"] == 1.0 and small["memory"] == 4.0
+    assert small["runMemoryLimit"]["memoryLimitMegabytes"] == 4096
+    assert small["maxSimultaneousExecutions"] == 4
+    assert tiers["gpu-small-k8s"]["numberOfGpus"] == 1
     assert {"medium-k8s", "large-k8s"} <= set(tiers)
     assert sum(t["isDefault"] for t in tiers.values()) == 1
+    assert not any("hwtResources" in t or "hwtFlags" in t for t in tiers.values())
+    capacity = {t["hardwareTier"]["id"]: t["capacity"] for t in r.json()}["small-k8s"]
+    assert capacity["maximumConcurrentRuns"] == 4
+    assert capacity["numberOfQueuedRuns"] >= 0
 
 
 def test_hardware_tiers_unknown_project(api: Api) -> None:
@@ -69,20 +78,43 @@ def test_hardware_tiers_unknown_project(api: Api) -> None:
 
 def test_commits_newest_first(api: Api) -> None:
     first = api.head()
-    up = api.upload("a.txt", b"a")
+    up = api.upload_commit("a.txt", b"a")
     commits = api.get(f"{api.v1}/commits").json()
-    assert [c["id"] for c in commits[:2]] == [up["commitId"], first]
-    assert all(HEX40.match(c["id"]) and isinstance(c["timestamp"], int) for c in commits)
-    assert all(isinstance(c["message"], str) for c in commits)
+    # the 5.0 flavor's v1 entries are objects with an id (bare ids: test_flavors.py)
+    assert commits[:2] == [{"id": up}, {"id": first}]
+    assert all(HEX40.match(c["id"]) for c in commits)
+    v4 = api.get(f"/v4/projects/{api.project_id}/commits").json()
+    assert [c["id"] for c in v4] == [c["id"] for c in commits]
+    assert v4[0]["name"] == "Upload a.txt" and isinstance(v4[0]["commitTime"], int)
+
+
+def test_head_commit(api: Api) -> None:
+    r = api.get(f"/v4/projects/{api.project_id}/commits/head")
+    assert r.status_code == 200
+    initial = r.json()
+    assert HEX40.match(initial["id"]) and initial["name"] == "Initial commit"
+    assert isinstance(initial["commitTime"], int)
+    assert set(initial) == {"id", "name", "commitTime"}
+    up = api.upload_commit("b.txt", b"b")
+    assert up != initial["id"]
+    assert api.get(f"/v4/projects/{api.project_id}/commits/head").json()["id"] == up
+    assert api.get("/v4/projects/0123456789abcdef01234567/commits/head").status_code == 404
 
 
 def test_upload_makes_a_commit_and_returns_the_blob_key(api: Api) -> None:
     before = api.head()
-    body = api.upload("data/raw/x.csv", b"a,b\n1,2\n")
+    r = api.put(f"{api.v1}/data/raw/x.csv", data=b"a,b\n1,2\n")
+    assert r.status_code == 201
+    body = r.json()
+    # apiary.apib's upload answer: path, lastModified, size, key, url; no commit
+    assert set(body) == {"path", "lastModified", "size", "key", "url"}
     assert body["path"] == "data/raw/x.csv" and body["size"] == 8
     assert body["key"] == hashlib.sha1(b"a,b\n1,2\n").hexdigest()
-    assert body["commitId"] != before and api.head() == body["commitId"]
     assert isinstance(body["lastModified"], int)
+    assert body["url"] == f"{api.url}{api.v1}/blobs/{body['key']}"
+    assert r.headers["location"] == body["url"]
+    assert api.head() != before
+    assert requests.get(body["url"], headers=api.headers, timeout=10).content == b"a,b\n1,2\n"
     # the old commit is an immutable snapshot
     assert api.files(before) == {}
 
@@ -93,7 +125,7 @@ def test_upload_streams_a_large_body(api: Api) -> None:
                                                 for i in range(0, len(data), 65536)]))
     assert r.status_code == 201, r.text
     assert r.json()["size"] == len(data)
-    got = api.content(r.json()["commitId"], "big.bin")
+    got = api.content(api.head(), "big.bin")
     assert got.headers["content-length"] == str(len(data)) and got.content == data
 
 
@@ -104,33 +136,34 @@ def test_upload_file_over_directory_is_409(api: Api) -> None:
     assert "dir/file.txt" in r.json()["message"]
 
 
-def test_list_files_root_forms_and_subdirectories(api: Api) -> None:
+def test_list_files_is_flat_and_recursive(api: Api) -> None:
     api.upload("top.txt", b"top")
-    commit = api.upload("data/raw/x.csv", b"12345")["commitId"]
+    api.upload("data-x.txt", b"x")
+    commit = api.upload_commit("data/raw/x.csv", b"12345")
     for suffix in ("", "/", "//"):
         r = api.get(f"{api.v1}/files/{commit}{suffix}")
         assert r.status_code == 200, (suffix, r.text)
         entries = {e["path"]: e for e in r.json()["data"]}
-        assert set(entries) == {"top.txt", "data"}
-        assert entries["data"] == {
-            "path": "data", "size": 0, "key": None, "lastModified": None, "isDirectory": True,
-        }
-        assert entries["top.txt"]["size"] == 3 and entries["top.txt"]["isDirectory"] is False
-    for sub in ("data", "data/"):
-        assert set(api.files(commit, sub)) == {"data/raw"}
-    raw = api.files(commit, "data/raw/")
+        # every file with its path from the root; directories are no entries of their own
+        assert list(entries) == ["data-x.txt", "data/raw/x.csv", "top.txt"]
+        top = entries["top.txt"]
+        assert set(top) == {"path", "size", "key", "lastModified", "url"}
+        assert top["size"] == 3 and top["url"].endswith(f"/blobs/{top['key']}")
+    for sub in ("data", "data/", "data/raw/"):
+        assert set(api.files(commit, sub)) == {"data/raw/x.csv"}, sub
+    raw = api.files(commit, "data/raw/x.csv")
     assert raw["data/raw/x.csv"]["size"] == 5 and HEX40.match(raw["data/raw/x.csv"]["key"])
 
 
 def test_list_files_missing_directory_or_commit_is_404(api: Api) -> None:
-    commit = api.upload("a.txt", b"a")["commitId"]
+    commit = api.upload_commit("a.txt", b"a")
     assert api.get(f"{api.v1}/files/{commit}/nope/").status_code == 404
     r = api.get(f"{api.v1}/files/{'0' * 40}//")
     assert r.status_code == 404 and "commits" in r.json()["message"]
 
 
 def test_file_content(api: Api) -> None:
-    commit = api.upload("d/hello.txt", b"hello world")["commitId"]
+    commit = api.upload_commit("d/hello.txt", b"hello world")
     r = api.content(commit, "d/hello.txt")
     assert r.status_code == 200 and r.content == b"hello world"
     assert r.headers["content-type"] == "application/octet-stream"
@@ -143,7 +176,7 @@ def test_commit_of_another_project_is_not_found(api: Api, server) -> None:
     from .conftest import make_api
 
     other = make_api(server, "tester/other-project")
-    foreign = other.upload("secret.txt", b"s")["commitId"]
+    foreign = other.upload_commit("secret.txt", b"s")
     assert api.content(foreign, "secret.txt").status_code == 404
     assert api.get(f"{api.v1}/files/{foreign}//").status_code == 404
     r = api.post("/v4/jobs/start", json={"projectId": api.project_id, "commandToRun": "true",
@@ -224,12 +257,18 @@ def test_start_unknown_tier_lists_valid_tiers(api: Api) -> None:
 
 def test_bad_stop_bodies(api: Api) -> None:
     assert api.post("/v4/jobs/stop", json={}).status_code == 400
-    assert api.post("/v4/jobs/stop", json={"jobId": "0" * 24}).status_code == 404
     job = api.start("true")
-    r = api.post("/v4/jobs/stop", json={"jobId": job["id"], "commitResults": "yes"})
+    whole = {"projectId": api.project_id, "jobId": job["id"], "commitResults": False}
+    # Domino 5.0's StopJobRequest requires all three fields
+    for missing in whole:
+        r = api.post("/v4/jobs/stop", json={k: v for k, v in whole.items() if k != missing})
+        assert r.status_code == 400 and missing in r.json()["message"], missing
+    r = api.post("/v4/jobs/stop", json={**whole, "commitResults": "yes"})
     assert r.status_code == 400 and "commitResults" in r.json()["message"]
-    r = api.post("/v4/jobs/stop", json={"jobId": job["id"], "projectId": "f" * 24})
+    r = api.post("/v4/jobs/stop", json={**whole, "projectId": "f" * 24})
     assert r.status_code == 400
+    r = api.post("/v4/jobs/stop", json={**whole, "jobId": "0" * 24})
+    assert r.status_code == 404
 
 
 def test_unknown_job_is_404(api: Api) -> None:
@@ -246,15 +285,19 @@ def test_unknown_job_is_404(api: Api) -> None:
 def test_job_object_shape(api: Api) -> None:
     job = api.start("echo hi", title="shape test")
     assert HEX24.match(job["id"]) and job["number"] == 1
-    assert job["projectId"] == api.project_id and job["title"] == "shape test"
+    assert job["title"] == "shape test"
     assert job["jobRunCommand"] == "echo hi"
     assert job["statuses"]["executionStatus"] == "Queued"
     assert job["statuses"]["isCompleted"] is False and job["statuses"]["isArchived"] is False
     assert isinstance(job["stageTime"]["submissionTime"], int)
     assert job["startedBy"]["username"] == "tester"
     assert job["commitDetails"] == {"inputCommitId": api.head(), "outputCommitId": None}
-    assert job["hardwareTier"] == {"id": "small-k8s", "name": "Small"}
-    assert set(job["environment"]) == {"environmentId", "environmentName", "revisionId"}
+    assert job["statuses"]["volumeRecoverabilityStatus"] == "NoActionNecessary"
+    assert job["tags"] == [] and job["commentsCount"] == 0 and job["dominoStats"] == []
+    assert job["dependentRepositories"] == [] and job["goalIds"] == []
+    # not in Domino 5.0's Job: the tier, the environment, the project (test_flavors.py)
+    assert not {"hardwareTier", "environment", "projectId"} & set(job)
+    assert api.tier_of(job["id"]) == "small-k8s"
     done = api.wait(job["id"])
     assert done["statuses"]["executionStatus"] == "Succeeded"
     assert done["statuses"]["isCompleted"] is True
@@ -275,6 +318,9 @@ def test_list_jobs_paging_order_and_status(api: Api) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["totalCount"] == 4 and [j["number"] for j in body["jobs"]] == [4, 3]
+    assert body["pagination"] == {"pageSize": 2, "pageNo": 1, "sortBy": "desc",
+                                  "orderBy": "number"}
+    assert body["dominoStatColumns"] == []
     page2 = api.get("/v4/jobs", params={"projectId": api.project_id, "page_size": 2,
                                          "page_no": 2}).json()
     assert [j["number"] for j in page2["jobs"]] == [2, 1]
@@ -295,7 +341,7 @@ def test_list_jobs_paging_order_and_status(api: Api) -> None:
 def test_list_jobs_bad_parameters(api: Api) -> None:
     assert api.get("/v4/jobs").status_code == 400
     for params in ({"status": "sideways"}, {"page_size": 0}, {"page_no": "x"},
-                   {"sort_by": "up"}):
+                   {"sort_by": "up"}, {"order_by": "submissionTime"}):
         r = api.get("/v4/jobs", params={"projectId": api.project_id, **params})
         assert r.status_code == 400, params
         assert r.json()["message"]
@@ -306,10 +352,26 @@ def test_logs_and_run_stdout(api: Api) -> None:
     job = api.start("echo line one; echo line two >&2")
     api.wait(job["id"])
     r = api.get(f"/v4/jobs/{job['id']}/logsWithProblemSuggestions")
-    body = r.json()
-    assert body["isComplete"] is True and body["problemSuggestions"] == []
-    assert [e["log"] for e in body["logContent"]] == ["line one", "line two"]
-    assert all(e["logType"] == "stdout" and e["timestamp"] for e in body["logContent"])
+    logset = r.json()["logset"]
+    assert logset["isComplete"] is True
+    assert logset["pagination"] == {"limit": 10000, "offset": 0}
+    content = logset["logContent"]
+    assert [e["log"] for e in content if e["logType"] == "stdout"] == ["line one", "line two"]
+    assert any("preparing" in e["log"] for e in content if e["logType"] == "prepareoutput")
+    assert all(isinstance(e["timestamp"], int) and e["size"] == len(e["log"].encode())
+               for e in content)
+    only = api.get(f"/v4/jobs/{job['id']}/logsWithProblemSuggestions",
+                   params={"logType": "stdout", "offset": 1, "limit": 1}).json()["logset"]
+    assert [e["log"] for e in only["logContent"]] == ["line two"]
     out = api.get(f"{api.v1}/run/{job['id']}/stdout").json()
-    assert out["stdout"] == "line one\nline two\n"
+    # HTML in text, which python-domino's runs_stdout strips back to the log
+    assert out["stdout"].startswith("<pre style=") and out["stdout"].endswith("</pre>")
+    assert ">line one\nline two\n</pre>" in out["stdout"]
     assert "preparing" in out["setup"]
+
+
+def test_list_jobs_serves_at_most_1000_and_says_so(api: Api) -> None:
+    api.start("true")
+    body = api.get("/v4/jobs", params={"projectId": api.project_id,
+                                       "page_size": 5000}).json()
+    assert body["pagination"]["pageSize"] == 1000 and len(body["jobs"]) == 1

@@ -68,6 +68,17 @@ def test_serve_takes_the_key_from_the_environment(tmp_path: Path) -> None:
     assert not (tmp_path / "api_key").exists()
 
 
+def test_serve_answers_in_the_flavor_asked_for(tmp_path: Path) -> None:
+    proc = _serve(tmp_path, "--api-flavor", "latest", "--project", "me/demo")
+    url, banner = _read_banner(proc)
+    key = (tmp_path / "api_key").read_text().strip()
+    commits = requests.get(f"{url}/v1/projects/me/demo/commits",
+                           headers={"X-Domino-Api-Key": key}, timeout=5).json()
+    _stop(proc)
+    assert "API:       Domino latest flavor" in banner
+    assert isinstance(commits[0], str)  # the latest flavor's v1 commit list: bare ids
+
+
 def test_serve_reports_user_errors(tmp_path: Path) -> None:
     bad_tiers = tmp_path / "tiers.yaml"
     bad_tiers.write_text("tiers:\n  - id: x\n    name: X\n")
@@ -76,6 +87,7 @@ def test_serve_reports_user_errors(tmp_path: Path) -> None:
         (["--tiers", str(tmp_path / "absent.yaml")], "cannot read tiers file"),
         (["--project", "no-slash"], "OWNER/NAME"),
         (["--port", "70000"], "not a port number"),
+        (["--api-flavor", "4.6"], "unknown API flavor '4.6'; use one of 5.0, latest"),
     ]:
         result = subprocess.run(
             [CLI, "local", "serve", "--root", str(tmp_path / "r"), *args],

@@ -90,4 +90,4 @@ def test_server_serves_the_configured_tiers(tmp_path: Path) -> None:
                              headers=domino.headers, timeout=5).json()
         assert [t["hardwareTier"]["id"] for t in tiers] == ["only-k8s"]
         assert tiers[0]["hardwareTier"]["isDefault"] is True
-        assert tiers[0]["hardwareTier"]["hwtResources"]["cores"] == 3
+        assert tiers[0]["hardwareTier"]["cores"] == 3  # the default (5.0) flavor's flat tier

@@ -35,14 +35,14 @@ def test_upload_refuses(api: Api, path: str) -> None:
 
 @pytest.mark.parametrize("path", ATTACKS)
 def test_list_refuses(api: Api, path: str) -> None:
-    commit = api.upload("a/b.txt", b"x")["commitId"]
+    commit = api.upload_commit("a/b.txt", b"x")
     status, body = api.raw("GET", f"{api.v1}/files/{commit}/{path}")
     assert status == 400, (path, body)
 
 
 @pytest.mark.parametrize("path", ATTACKS)
 def test_content_refuses(api: Api, path: str) -> None:
-    commit = api.upload("a/b.txt", b"x")["commitId"]
+    commit = api.upload_commit("a/b.txt", b"x")
     route = f"/api/projects/v1/projects/{api.project_id}/files/{commit}/{path}/content"
     status, body = api.raw("GET", route)
     assert status == 400, (path, body)

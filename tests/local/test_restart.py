@@ -24,7 +24,7 @@ CLI = str(Path(sys.executable).parent / "snakemake-domino")
 def test_state_survives_a_clean_restart(tmp_path: Path) -> None:
     with LocalDomino(tmp_path, projects=["ann/keep"]) as first:
         api = make_api(first, "ann/keep")
-        up = api.upload("data/in.txt", b"persist me")
+        up = api.upload_commit("data/in.txt", b"persist me")
         job = api.wait(api.start("cat data/in.txt; echo out > out.txt")["id"])
         key, project_id = first.api_key, first.create_project("ann/keep")
     key_file = tmp_path / "api_key"
@@ -36,8 +36,8 @@ def test_state_survives_a_clean_restart(tmp_path: Path) -> None:
         assert second.create_project("ann/keep") == project_id
         commits = [c["id"] for c in api.get(f"{api.v1}/commits").json()]
         assert job["commitDetails"]["outputCommitId"] == commits[0]
-        assert up["commitId"] in commits
-        assert api.content(up["commitId"], "data/in.txt").content == b"persist me"
+        assert up in commits
+        assert api.content(up, "data/in.txt").content == b"persist me"
         again = api.job(job["id"])
         assert again == job
         assert api.log(job["id"]) == "persist me"

@@ -18,9 +18,9 @@ from fastapi.responses import (
 
 from snakemake_executor_domino.accounting.spans import title_run
 
-from ..api import JOB_STATUS_FILTERS
 from ..auth import backend
 from ..backend import Backend
+from ..jobs_api import JOB_STATUS_FILTERS
 from ..models import ACTIVE_STATUSES, ALL_STATUSES, Commit, Job, NotFound, Project
 from ..paths import BadPath, clean_dir_path, clean_file_path
 from . import views
