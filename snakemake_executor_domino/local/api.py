@@ -141,6 +141,21 @@ def list_files(
     return {"data": [render.file_entry(e, base, p) for e in entries]}
 
 
+def list_files_v4(
+    request: Request, projectId: str, commitId: str = "head", path: str = ""  # noqa: N803
+) -> list[dict[str, Any]]:
+    """getProjectFiles / getProjectFilesFromHead: ProjectFileDeprecated entries, all files
+    under `path`, as the v1 list gives them."""
+    be = backend(request)
+    directory = clean_dir_path(path)
+    p = project_by_id(be, projectId)
+    commit = p.head_commit_id if commitId == "head" else commit_of(be, p, commitId)
+    entries = be.store.files_under(commit, directory)
+    if not entries and directory:
+        raise not_found(f"no file or directory '{directory}' at commit {commit}")
+    return [render.project_file(e) for e in entries]
+
+
 async def upload_file(request: Request, owner: str, project: str, path: str) -> JSONResponse:
     be = backend(request)
     clean = clean_file_path(path)  # refuse before reading a byte of the body

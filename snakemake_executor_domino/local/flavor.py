@@ -20,7 +20,10 @@ difference, so a client can be tested against either:
   - the v1 commit list is plain commit ids (tests/test_projects.py's live tests pass
     `commits_list()[0]` as a commit id; `_validate_commit_id` compares entries to an id);
   - a job answer also carries `projectId` (the job body python-domino's tests call
-    realistic).
+    realistic);
+  - a job's runtime execution details name its tier as an object `{id, name}` (the live
+    tests read `hardwareTier["id"]` and `["name"]`), where 5.0 has `hardwareTier` (the
+    name) and `hardwareTierId`.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Flavor:
     requires_publish_after_completed: bool
     commit_ids_only: bool
     job_has_project_id: bool
+    runtime_tier_object: bool
 
     @property
     def is_latest(self) -> bool:
@@ -63,6 +67,7 @@ FLAVORS: dict[str, Flavor] = {
         requires_publish_after_completed=True,
         commit_ids_only=False,
         job_has_project_id=False,
+        runtime_tier_object=False,
     ),
     "latest": Flavor(
         name="latest",
@@ -73,6 +78,7 @@ FLAVORS: dict[str, Flavor] = {
         requires_publish_after_completed=False,
         commit_ids_only=True,
         job_has_project_id=True,
+        runtime_tier_object=True,
     ),
 }
 

@@ -98,6 +98,17 @@ def get_job(request: Request, jobId: str) -> dict[str, Any]:  # noqa: N803
     return render_jobs.job(job_of(be, jobId), be.config.flavor)
 
 
+def runtime_details(request: Request, jobId: str) -> dict[str, Any]:  # noqa: N803
+    be = backend(request)
+    job = job_of(be, jobId)
+    # an environment removed from the config since keeps its id as its only name
+    env = be.config.environment(job.environment_id)
+    return render_jobs.runtime_details(
+        job, be.config.flavor, env.name if env else job.environment_id,
+        env.revision_id if env else None,
+    )
+
+
 def list_jobs(
     request: Request,
     projectId: str = Query(..., min_length=1),  # noqa: N803

@@ -218,6 +218,11 @@ def file_entry(e: FileEntry, base_url: str, p: Project) -> dict[str, Any]:
     }
 
 
+def project_file(e: FileEntry) -> dict[str, Any]:
+    """ProjectFileDeprecated (the v4 file listings)."""
+    return {"path": e.path, "lastModified": e.last_modified_ms, "size": e.size, "key": e.key}
+
+
 # -- helpers ----------------------------------------------------------------------------
 
 

@@ -67,6 +67,25 @@ def job(j: Job, flavor: Flavor) -> dict[str, Any]:
     return body
 
 
+def runtime_details(
+    j: Job, flavor: Flavor, environment_name: str, revision_id: str | None
+) -> dict[str, Any]:
+    """JobRuntimeExecutionDetails: the tier and environment a job ran with."""
+    environment: dict[str, Any] = {"environmentName": environment_name}
+    if revision_id:
+        environment["environmentRevisionId"] = revision_id
+    body: dict[str, Any] = {
+        "environment": environment,
+        "executorInfo": {"executorInstanceId": "local", "region": "local"},
+    }
+    if flavor.runtime_tier_object:
+        body["hardwareTier"] = {"id": j.tier_id, "name": j.tier_name}
+    else:
+        body["hardwareTier"] = j.tier_name
+        body["hardwareTierId"] = j.tier_id
+    return body
+
+
 def job_set(
     jobs: list[Job], total: int, flavor: Flavor, *, page_size: int, page_no: int,
     sort_by: str, order_by: str,

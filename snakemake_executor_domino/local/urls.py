@@ -49,6 +49,8 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     # commits and files (api.py)
     ("GET", f"{V4_PROJECT}/commits", api.list_commits_v4),
     ("GET", f"{V4_PROJECT}/commits/head", api.head_commit),
+    ("GET", f"{V4_PROJECT}/commits/head/files/{{path:filepath}}", api.list_files_v4),
+    ("GET", f"{V4_PROJECT}/commits/{{commitId}}/files/{{path:filepath}}", api.list_files_v4),
     ("GET", f"{V1}/commits", api.list_commits),
     ("GET", f"{V1}/files/{{commitId}}", api.list_files),
     ("GET", f"{V1}/files/{{commitId}}/{{path:filepath}}", api.list_files),
@@ -62,6 +64,7 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", "/v4/jobs", jobs_api.list_jobs),
     ("GET", "/v4/jobs/{jobId}", jobs_api.get_job),
     ("GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions", jobs_api.job_logs),
+    ("GET", "/v4/jobs/{jobId}/runtimeExecutionDetails", jobs_api.runtime_details),
     ("GET", "/v4/jobs/jobs/{jobId}/usage", usage_api.job_usage),
     ("POST", f"{V1}/runs", jobs_api.start_run),
     ("GET", f"{V1}/runs", jobs_api.list_runs),
