@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import legacy
 from .flavor import Flavor
 from .models import Job
 
@@ -64,6 +65,7 @@ def job(j: Job, flavor: Flavor) -> dict[str, Any]:
     }
     if flavor.job_has_project_id:
         body["projectId"] = j.project_id
+    body.update(legacy.job_fields(j))
     return body
 
 
@@ -151,4 +153,4 @@ def run_status(j: Job) -> dict[str, Any]:
 
 def run_output(setup: str, output: str) -> dict[str, Any]:
     """GET /v1/.../run/{runId}/stdout: the setup log as text, the output as HTML-in-text."""
-    return {"setup": setup, "stdout": f"{STDOUT_OPEN}{output}{STDOUT_CLOSE}"}
+    return {"setup": setup, "stdout": output}

@@ -31,6 +31,7 @@ class Project:
     owner: str
     name: str
     id: str
+    domino: LocalDomino | None = None  # the server, for what only its records know
 
     @property
     def spec(self) -> str:
@@ -48,18 +49,53 @@ class Project:
     def client(self) -> DominoClient:
         return DominoClient(self.url, self.owner, self.name, Credentials(api_key=self.key))
 
-    def create(self, **fields: Any) -> dict[str, Any]:
-        body = {
+    def body(self, **fields: Any) -> dict[str, Any]:
+        """A complete create/replace body (Domino 5.0's NewScheduledJobDto), `fields` over
+        the defaults; a `schedule` given without isCustom gets isCustom true."""
+        schedule = {"cronString": "0 0 3 * * ?", "isCustom": True}
+        if isinstance(fields.get("schedule"), dict):
+            fields["schedule"] = {**schedule, **fields["schedule"]}
+        return {
             "title": "nightly",
             "command": "echo hello",
-            "schedule": {"cronString": "0 0 3 * * ?", "isCustom": True},
+            "schedule": schedule,
             "timezoneId": "UTC",
+            "isPaused": False,
+            "publishAfterCompleted": False,
+            "allowConcurrentExecution": False,
             "hardwareTierIdentifier": "small-k8s",
+            "scheduledByUserId": self.request("GET", "/v4/users/self").json()["id"],
+            "notifyOnCompleteEmailAddresses": [],
             **fields,
         }
-        r = self.request("POST", self.scheduled, json=body)
+
+    def replacing(self, answer: dict[str, Any], **changes: Any) -> dict[str, Any]:
+        """A PUT body holding every setting of a GET answer, `changes` over them."""
+        writable = set(self.body()) | {"overrideEnvironmentId", "overrideEnvironmentRevisionSpec"}
+        kept = {k: v for k, v in answer.items() if k in writable}
+        kept["schedule"] = {k: answer["schedule"][k] for k in ("cronString", "isCustom")}
+        return {**kept, **changes}
+
+    def create(self, **fields: Any) -> dict[str, Any]:
+        r = self.request("POST", self.scheduled, json=self.body(**fields))
         assert r.status_code == 200, r.text
         return r.json()
+
+    def fire(self, schedule_id: str) -> requests.Response:
+        """Fire now: a local-only extra, under /_local/."""
+        return self.request("POST", f"/_local/scheduledjobs/{schedule_id}/run")
+
+    def tier_of(self, job_id: str) -> str:
+        """The tier a job ran on, from the v1 run status (Domino 5.0's Job names none)."""
+        r = self.request("GET", f"/v1/projects/{self.spec}/runs/{job_id}")
+        assert r.status_code == 200, r.text
+        return r.json()["hardwareTierId"]
+
+    def record(self, schedule_id: str) -> Any:
+        """The server's own record of a schedule (next fire time, last job): no Domino
+        answer carries them."""
+        assert self.domino is not None and self.domino.backend is not None
+        return self.domino.backend.scheduler.schedules.get(schedule_id)
 
     def schedules(self) -> list[dict[str, Any]]:
         r = self.request("GET", self.scheduled)
@@ -72,7 +108,8 @@ class Project:
         return r.json()
 
     def runs(self, schedule_id: str) -> list[dict[str, Any]]:
-        r = self.request("GET", f"{self.scheduled}/{schedule_id}/runs", params={"limit": 500})
+        r = self.request("GET", f"/_local/scheduledjobs/{schedule_id}/runs",
+                         params={"limit": 500})
         assert r.status_code == 200, r.text
         return r.json()["runs"]
 
@@ -122,7 +159,7 @@ def release_running(domino: LocalDomino, project: Project) -> None:
 def new_project(domino: LocalDomino, prefix: str = "sched") -> Project:
     name = f"{prefix}{next(_counter)}"
     project_id = domino.create_project(f"tester/{name}")
-    return Project(domino.url, domino.api_key, "tester", name, project_id)
+    return Project(domino.url, domino.api_key, "tester", name, project_id, domino)
 
 
 @pytest.fixture(scope="session")

@@ -15,34 +15,37 @@ def test_create_list_get_replace_delete(project: Project) -> None:
         notifyOnCompleteEmailAddresses=["ml@example.com"],
     )
     assert created["title"] == "retrain"
-    assert created["schedule"] == {"cronString": "0 0 3 * * ?", "isCustom": True}
+    assert created["schedule"] == {"cronString": "0 0 3 * * ?", "isCustom": True,
+                                   "humanReadableCronString": "At 03:00:00, every day"}
     assert created["timezoneId"] == "Europe/Berlin"
     assert created["hardwareTierIdentifier"] == "medium-k8s"
     assert created["hardwareTierName"] == "Medium"
     assert created["isPaused"] is False
     assert created["allowConcurrentExecution"] is False  # sequential unless asked
-    assert created["environmentRevisionSpec"] == "ActiveRevision"
+    assert created["overrideEnvironmentRevisionSpec"] == "ActiveRevision"
+    assert created["publishAfterCompleted"] is False
     assert created["scheduledByUserId"] == me["id"]
     assert created["scheduledByUserName"] == me["userName"] == "tester"
     assert created["notifyOnCompleteEmailAddresses"] == ["ml@example.com"]
-    assert created["nextScheduledTime"].endswith(":00:00.000Z")  # 03:00 Berlin, in UTC
-    assert created["lastRun"] is None
+    record = project.record(created["id"])
+    assert record.next_fire_ms % 3_600_000 == 0  # 03:00 Berlin: a whole hour in UTC
+    assert record.last_job_id is None
     assert project.schedules() == [created]
     assert project.schedule(created["id"]) == created
 
     # PUT replaces every setting, as Domino's does
-    body = {k: created[k] for k in ("title", "command", "schedule", "timezoneId",
-                                    "hardwareTierIdentifier", "scheduledByUserId")}
-    r = project.request("PUT", f"{project.scheduled}/{created['id']}",
-                        json={**body, "isPaused": True, "allowConcurrentExecution": True})
+    body = project.replacing(created, isPaused=True, allowConcurrentExecution=True,
+                             notifyOnCompleteEmailAddresses=[])
+    r = project.request("PUT", f"{project.scheduled}/{created['id']}", json=body)
     assert r.status_code == 200, r.text
     replaced = r.json()
-    assert replaced["isPaused"] is True and replaced["nextScheduledTime"] is None
+    assert replaced["isPaused"] is True and project.record(created["id"]).next_fire_ms is None
     assert replaced["allowConcurrentExecution"] is True
     assert replaced["notifyOnCompleteEmailAddresses"] == []
 
+    # Domino 5.0 documents no body for a deletion
     r = project.request("DELETE", f"{project.scheduled}/{created['id']}")
-    assert r.status_code == 200 and r.json() == {"id": created["id"], "deleted": True}
+    assert r.status_code == 200 and r.content == b""
     assert project.schedules() == []
 
 
@@ -60,7 +63,18 @@ def test_create_list_get_replace_delete(project: Project) -> None:
         ({"command": None}, "missing required field 'command'"),
         ({"isPaused": "yes"}, "field 'isPaused' must be true or false"),
         ({"notifyOnCompleteEmailAddresses": ["not-an-address"]}, "not an email address"),
-        ({"environmentRevisionSpec": "Newest"}, "invalid environmentRevisionSpec"),
+        ({"overrideEnvironmentRevisionSpec": "Newest"}, "invalid overrideEnvironmentRevisionSpec"),
+        ({"publishAfterCompleted": True}, "no models to publish"),
+        ({"computeClusterProperties": {"clusterType": "Ray"}}, "no compute clusters"),
+        ({"schedule": {"cronString": "0 0 3 * * ?", "isCustom": None}},
+         "missing required field 'isCustom'"),
+        ({"timezoneId": None}, "missing required field 'timezoneId'"),
+        ({"hardwareTierIdentifier": None}, "missing required field 'hardwareTierIdentifier'"),
+        ({"scheduledByUserId": None}, "missing required field 'scheduledByUserId'"),
+        ({"notifyOnCompleteEmailAddresses": None},
+         "missing required field 'notifyOnCompleteEmailAddresses'"),
+        ({"isPaused": None}, "missing required field 'isPaused'"),
+        ({"allowConcurrentExecution": None}, "missing required field 'allowConcurrentExecution'"),
         ({"scheduledByUserId": "0123456789abcdef01234567"}, "is not a user of this Domino"),
     ],
 )
@@ -68,9 +82,10 @@ def test_invalid_requests_are_400_naming_the_problem_and_change_nothing(
     project: Project, change: dict, says: str
 ) -> None:
     kept = project.create()
-    body = {"title": "t", "command": "true", "schedule": {"cronString": "0 0 3 * * ?"},
-            "hardwareTierIdentifier": "small-k8s", **change}
+    body = project.body(**change)
     body = {k: v for k, v in body.items() if v is not None}
+    body["schedule"] = {k: v for k, v in body["schedule"].items() if v is not None} if \
+        isinstance(body["schedule"], dict) else body["schedule"]
     for method, path in (("POST", project.scheduled),
                          ("PUT", f"{project.scheduled}/{kept['id']}")):
         r = project.request(method, path, json=body)
@@ -86,8 +101,8 @@ def test_unknown_ids_are_404(project: Project) -> None:
         assert r.status_code == 404, (method, r.text)
         assert f"scheduled job {unknown} not found in project {project.spec}" in r.json()[
             "message"]
-    assert project.request("POST", f"{project.scheduled}/{unknown}/run").status_code == 404
-    assert project.request("GET", f"{project.scheduled}/{unknown}/runs").status_code == 404
+    assert project.fire(unknown).status_code == 404
+    assert project.request("GET", f"/_local/scheduledjobs/{unknown}/runs").status_code == 404
     r = project.request("GET", "/v4/projects/0123456789abcdef01234567/scheduledjobs")
     assert r.status_code == 404 and "project" in r.json()["message"]
 
@@ -109,13 +124,13 @@ def test_run_now_starts_a_scheduled_job_in_dominos_environment(project: Project)
         command="env | grep -E '^DOMINO_(API_HOST|PROJECT_NAME|HARDWARE_TIER_ID)=' | sort "
         "> env.txt; cat data.txt",
     )
-    r = project.request("POST", f"{project.scheduled}/{created['id']}/run")
+    r = project.fire(created["id"])
     assert r.status_code == 200, r.text
     job = project.wait_job(r.json()["id"])
     assert job["title"] == "env check"
     assert job["statuses"]["isScheduled"] is True
     assert job["statuses"]["executionStatus"] == "Succeeded"
-    assert job["hardwareTier"]["id"] == "medium-k8s"
+    assert project.tier_of(job["id"]) == "medium-k8s"
     commit = job["commitDetails"]["outputCommitId"]
     env = project.request(
         "GET", f"/api/projects/v1/projects/{project.id}/files/{commit}/env.txt/content"
@@ -125,7 +140,7 @@ def test_run_now_starts_a_scheduled_job_in_dominos_environment(project: Project)
         "DOMINO_HARDWARE_TIER_ID=medium-k8s",
         f"DOMINO_PROJECT_NAME={project.name}",
     ]
-    assert project.schedule(created["id"])["lastRun"]["jobId"] == job["id"]
+    assert project.record(created["id"]).last_job_id == job["id"]
     (run,) = project.runs(created["id"])
     assert run["outcome"] == "started" and run["manual"] is True
     assert run["job"]["status"] == "Succeeded" and run["job"]["outputCommitId"] == commit

@@ -45,7 +45,7 @@ def test_options_reach_domino(cli, project: Project) -> None:
     assert s["title"] == "hourly check"
     assert s["command"] == "echo a && echo b"  # one argument: a shell line, as it is
     assert s["allowConcurrentExecution"] is True
-    assert s["isPaused"] is True and s["nextScheduledTime"] is None
+    assert s["isPaused"] is True and project.record(s["id"]).next_fire_ms is None
     assert s["overrideEnvironmentId"] == "env-123"
     assert s["hardwareTierIdentifier"] == "small-k8s"  # the project's default
     assert "fire times once resumed" in result.out
@@ -152,7 +152,7 @@ def test_run_falls_back_to_an_ordinary_job_where_domino_cannot_fire_now(
     assert result.code == 0, result.err
     assert "has no API to fire a scheduled job now" in result.out
     (job,) = project.jobs()
-    assert job["title"].startswith("t (run now ") and job["hardwareTier"]["id"] == "medium-k8s"
+    assert job["title"].startswith("t (run now ") and project.tier_of(job["id"]) == "medium-k8s"
 
 
 def test_a_snakemake_schedule_without_a_snakefile_in_the_project_is_warned_about(
@@ -173,7 +173,7 @@ def test_push_uploads_the_pipeline_and_its_dominoignore(cli, project: Project) -
     assert "warning" not in result.err
     head = project.request("GET", f"/v1/projects/{project.spec}/commits").json()[0]["id"]
     listing = project.request("GET", f"/v1/projects/{project.spec}/files/{head}/").json()
-    assert {e["path"] for e in listing["data"]} == {".dominoignore", "workflow"}
+    assert {e["path"] for e in listing["data"]} == {".dominoignore", "workflow/Snakefile"}
     again = cli("create", "--cron", "0 4 * * *", "--push", "workflow", "--", "true")
     assert "pushed 0 file(s)" in again.out
 
@@ -195,6 +195,6 @@ def test_local_finds_a_running_local_serve(cli, project: Project, scheduling_ser
 def test_scheduled_job_started_by_a_fire_shows_in_list(cli, project: Project) -> None:
     cli("create", "--cron", "*/1 * * * * ?", "--title", "tick", "--", "true")
     (s,) = project.schedules()
-    wait_for(lambda: project.schedule(s["id"])["lastRun"], 5, "a fire")
+    wait_for(lambda: project.record(s["id"]).last_job_id, 5, "a fire")
     cli("delete", s["id"])
     assert project.jobs()[0]["statuses"]["isScheduled"] is True

@@ -47,7 +47,7 @@ def test_sequential_skips_fires_while_the_last_job_runs(
     skipped = [r for r in runs if r["outcome"] == "skipped"]
     assert "still Running, and this schedule runs sequentially" in skipped[0]["reason"]
     # firing by hand is refused the same way, and says what to do
-    r = project.request("POST", f"{project.scheduled}/{s['id']}/run")
+    r = project.fire(s["id"])
     assert r.status_code == 409 and "wait for it to finish or stop it" in r.json()["message"]
     release_running(scheduling_server, project)
     wait_for(lambda: len(started(project, s["id"])) >= 2, 8, "a fire after the job ended")
@@ -71,13 +71,13 @@ def test_concurrent_schedules_overlap(
 def test_pause_stops_fires_and_resume_starts_them_from_now(project: Project) -> None:
     s = project.create(title="pausable", command="true", schedule={"cronString": EVERY_SECOND},
                        isPaused=True)
-    assert s["nextScheduledTime"] is None
+    assert project.record(s["id"]).next_fire_ms is None
     time.sleep(2.2)
     assert project.runs(s["id"]) == []
-    body = {k: s[k] for k in ("title", "command", "schedule", "hardwareTierIdentifier")}
-    resumed = project.request("PUT", f"{project.scheduled}/{s['id']}",
-                              json={**body, "isPaused": False}).json()
-    assert resumed["nextScheduledTime"] is not None
+    body = project.replacing(s)
+    r = project.request("PUT", f"{project.scheduled}/{s['id']}", json={**body, "isPaused": False})
+    assert r.status_code == 200, r.text
+    assert project.record(s["id"]).next_fire_ms is not None
     wait_for(lambda: started(project, s["id"]), 5, "a fire after resuming")
     # fires missed while paused are not made up
     assert all(r["outcome"] == "started" for r in project.runs(s["id"]))
@@ -133,8 +133,7 @@ def test_a_job_keeps_what_its_own_dominoignore_names_out_of_the_project(
         command="mkdir -p .snakemake && echo x > .snakemake/log && "
         "printf '.snakemake/\\n' > .dominoignore && echo r > result.txt"
     )
-    job = project.wait_job(project.request(
-        "POST", f"{project.scheduled}/{s['id']}/run").json()["id"])
+    job = project.wait_job(project.fire(s["id"]).json()["id"])
     commit = job["commitDetails"]["outputCommitId"]
     listing = project.request("GET", f"/v1/projects/{project.spec}/files/{commit}/").json()
     assert sorted(e["path"] for e in listing["data"]) == [".dominoignore", "result.txt"]

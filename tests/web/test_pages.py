@@ -193,7 +193,13 @@ def test_schedules_show_with_their_next_fire_time(domino, project, http):
         f"{domino.url}/v4/projects/{client.project_id}/scheduledjobs",
         headers={"X-Domino-Api-Key": domino.api_key},
         json={"title": "nightly <run>", "command": "echo hi",
-              "schedule": {"cronString": "0 0 3 * * ?", "isCustom": True}},
+              "schedule": {"cronString": "0 0 3 * * ?", "isCustom": True},
+              "timezoneId": "UTC", "isPaused": False, "publishAfterCompleted": False,
+              "allowConcurrentExecution": False, "hardwareTierIdentifier": "small-k8s",
+              "scheduledByUserId": client.session.get(
+                  f"{domino.url}/v4/users/self", headers={"X-Domino-Api-Key": domino.api_key},
+                  timeout=10).json()["id"],
+              "notifyOnCompleteEmailAddresses": []},
         timeout=10,
     )
     assert r.status_code in (200, 201), r.text
