@@ -65,7 +65,7 @@ def test_full_workflow_chain_fanout_script_directory_group_logs(basic, domino):
     group_jobs = [job for job in jobs if "group pair" in job.title]
     assert len(group_jobs) == 1
     # every rule ran on the tier it named; rules without one on the project default
-    by_rule = {job.title.split()[1]: job.tier_name for job in jobs}
+    by_rule = {job.title.split()[1]: job.tier_name for job in domino.jobs(project)}
     assert by_rule["upper"] == "Small"
     assert by_rule["count"] == "Medium"
     assert by_rule["summary"] == "Large"

@@ -27,7 +27,7 @@ def copy_pipeline(dest: Path) -> Path:
 
 def rule_jobs(domino: DominoServer, project: str) -> list[tuple[str, str, str]]:
     """(rule, wildcards, tier) of every Domino job in the project, oldest first."""
-    jobs, _ = domino.client(project).list_jobs(page_size=500)
+    jobs = domino.jobs(project)
     out = []
     for job in reversed(jobs):
         words = job.title.split()
