@@ -15,7 +15,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from . import render
+from . import legacy, render
 from .auth import Principal, authenticate, backend
 from .backend import Backend
 from .errors import not_found
@@ -134,10 +134,12 @@ def list_files(
     directory = clean_dir_path(path)
     p = project_by_name(be, owner, project)
     commit = commit_of(be, p, commitId)
+    base = be.config.public_url
+    if legacy.DIRECTORY_LISTING:
+        return legacy.list_dir(be, p, commit, directory, base)
     entries = be.store.files_under(commit, directory)
     if not entries and directory:
         raise not_found(f"no file or directory '{directory}' at commit {commit}")
-    base = be.config.public_url
     return {"data": [render.file_entry(e, base, p) for e in entries]}
 
 

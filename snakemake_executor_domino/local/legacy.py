@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .backend import Backend
 from .config import Tier
+from .errors import not_found
 from .jobenv import ENVIRONMENT_ID, ENVIRONMENT_NAME, ENVIRONMENT_REVISION_ID
-from .models import Job
+from .models import DirEntry, Job, Project
+
+# the pre-package client walks directories entry by entry (isDirectory), so until it reads
+# the flat listing, the v1 list names a directory's direct children
+DIRECTORY_LISTING = True
 
 
 def job_fields(j: Job) -> dict[str, Any]:
@@ -32,3 +38,16 @@ def tier_resources(t: Tier) -> dict[str, Any]:
               "unit": "GiB"}
     return {"hwtResources": {"cores": t.cores, "coresLimit": t.cores, "memory": memory,
                              "memoryLimit": memory}}
+
+
+def list_dir(be: Backend, p: Project, commit: str, directory: str, base: str) -> dict[str, Any]:
+    from .render import file_entry
+
+    entries = be.store.list_dir(commit, directory)
+    if entries is None:
+        raise not_found(f"directory '{directory}' not found at commit {commit}")
+    return {"data": [
+        {"path": e.path, "size": 0, "key": None, "lastModified": None, "isDirectory": True}
+        if isinstance(e, DirEntry) else {**file_entry(e, base, p), "isDirectory": False}
+        for e in entries
+    ]}

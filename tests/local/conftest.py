@@ -102,8 +102,17 @@ class Api:
         return {e["path"]: e for e in r.json()["data"]}
 
     def all_files(self, commit: str) -> dict[str, bytes]:
-        """Every file at a commit (the v1 list is flat and recursive), with its content."""
-        return {path: self.content(commit, path).content for path in self.files(commit)}
+        """Every file at a commit, walked through the list route, with its content."""
+        out: dict[str, bytes] = {}
+        pending = [""]
+        while pending:
+            directory = pending.pop()
+            for path, entry in self.files(commit, directory + "/" if directory else "").items():
+                if entry.get("isDirectory"):
+                    pending.append(path)
+                else:
+                    out[path] = self.content(commit, path).content
+        return out
 
     def start(self, command: str, **fields: Any) -> dict[str, Any]:
         r = self.post("/v4/jobs/start", json={"projectId": self.project_id,

@@ -53,7 +53,6 @@ def test_v1_commits_are_bare_ids(newer: Api) -> None:
 def test_job_names_its_project(newer: Api) -> None:
     job = newer.start("true")
     assert job["projectId"] == newer.project_id
-    assert "hardwareTier" not in job
 
 
 def test_scheduled_jobs_use_environment_revision_spec(newer: Api) -> None:
