@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from . import legacy
 from .config import ServerConfig, Tier
 from .flavor import Flavor
 from .jobenv import ENVIRONMENT_NAME
@@ -102,8 +101,6 @@ def hardware_tier(
 ) -> dict[str, Any]:
     """HardwareTierWithCapacityDto: the tier in the flavor's shape, and its capacity."""
     tier = _flat_tier(t, config) if config.flavor.flat_tiers else _nested_tier(t, config)
-    if config.flavor.flat_tiers:
-        tier.update(legacy.tier_resources(t))
     return {"hardwareTier": tier, "capacity": _capacity(t, load)}
 
 

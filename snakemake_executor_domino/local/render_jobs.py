@@ -153,4 +153,4 @@ def run_status(j: Job) -> dict[str, Any]:
 
 def run_output(setup: str, output: str) -> dict[str, Any]:
     """GET /v1/.../run/{runId}/stdout: the setup log as text, the output as HTML-in-text."""
-    return {"setup": setup, "stdout": output}
+    return {"setup": setup, "stdout": f"{STDOUT_OPEN}{output}{STDOUT_CLOSE}"}

@@ -60,17 +60,7 @@ def schedule_of(be: Backend, project: Project, schedule_id: str) -> ScheduledJob
 
 
 def _rendered(be: Backend, s: ScheduledJob) -> dict[str, Any]:
-    body = schedules_render.scheduled_job(s, be.config.tier(s.tier_id), be.config.flavor)
-    last = None
-    if s.last_job_id:
-        try:
-            last = be.store.get_job(s.last_job_id)
-        except NotFound:
-            pass
-    body["nextScheduledTime"] = (
-        schedules_render.iso(s.next_fire_ms) if s.next_fire_ms is not None else None)
-    body["lastRun"] = schedules_render.job_summary(last) if last else None
-    return body
+    return schedules_render.scheduled_job(s, be.config.tier(s.tier_id), be.config.flavor)
 
 
 def _fields(be: Backend, body: Any) -> dict[str, Any]:
@@ -122,7 +112,7 @@ def _fields(be: Backend, body: Any) -> dict[str, Any]:
 
 
 def _refuse_unsupported(body: dict[str, Any], flavor: Flavor) -> None:
-    if flavor.requires_publish_after_completed and body.get("publishAfterCompleted"):
+    if flavor.requires_publish_after_completed and required_bool(body, "publishAfterCompleted"):
         raise bad_request(
             "publishAfterCompleted: the local Domino has no models to publish; send false"
         )
@@ -132,7 +122,7 @@ def _refuse_unsupported(body: dict[str, Any], flavor: Flavor) -> None:
 
 
 def _revision_spec(body: dict[str, Any], flavor: Flavor) -> Any:
-    spec = body.get(flavor.revision_field, body.get("environmentRevisionSpec"))
+    spec = body.get(flavor.revision_field)
     if spec is None:
         return "ActiveRevision"
     if spec in flavor.revision_specs:

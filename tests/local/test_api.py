@@ -66,7 +66,7 @@ def test_hardware_tiers(api: Api) -> None:
     assert tiers["gpu-small-k8s"]["numberOfGpus"] == 1
     assert {"medium-k8s", "large-k8s"} <= set(tiers)
     assert sum(t["isDefault"] for t in tiers.values()) == 1
-    assert not any("hwtFlags" in t for t in tiers.values())
+    assert not any("hwtResources" in t or "hwtFlags" in t for t in tiers.values())
     capacity = {t["hardwareTier"]["id"]: t["capacity"] for t in r.json()}["small-k8s"]
     assert capacity["maximumConcurrentRuns"] == 4
     assert capacity["numberOfQueuedRuns"] >= 0
@@ -294,7 +294,11 @@ def test_job_object_shape(api: Api) -> None:
     assert job["tags"] == [] and job["commentsCount"] == 0 and job["dominoStats"] == []
     assert job["dependentRepositories"] == [] and job["goalIds"] == []
     # not in Domino 5.0's Job: the tier, the environment, the project (test_flavors.py)
-    assert "projectId" not in job  # hardwareTier, environment: legacy.py, for now
+    # not in Domino 5.0's Job: the environment, the project (hardwareTier: legacy.py)
+    assert not {"environment", "projectId"} & set(job)
+    details = api.get(f"/v4/jobs/{job['id']}/runtimeExecutionDetails").json()
+    assert details["hardwareTier"] == "Small" and details["hardwareTierId"] == "small-k8s"
+    assert details["environment"]["environmentName"].startswith("Local Python")
     assert api.tier_of(job["id"]) == "small-k8s"
     done = api.wait(job["id"])
     assert done["statuses"]["executionStatus"] == "Succeeded"
@@ -363,7 +367,8 @@ def test_logs_and_run_stdout(api: Api) -> None:
     assert [e["log"] for e in only["logContent"]] == ["line two"]
     out = api.get(f"{api.v1}/run/{job['id']}/stdout").json()
     # HTML in text, which python-domino's runs_stdout strips back to the log
-    assert out["stdout"] == "line one\nline two\n"  # plain until the client branch lands
+    assert out["stdout"].startswith("<pre style=") and out["stdout"].endswith("</pre>")
+    assert ">line one\nline two\n</pre>" in out["stdout"]
     assert "preparing" in out["setup"]
 
 

@@ -53,6 +53,9 @@ def test_v1_commits_are_bare_ids(newer: Api) -> None:
 def test_job_names_its_project(newer: Api) -> None:
     job = newer.start("true")
     assert job["projectId"] == newer.project_id
+    details = newer.get(f"/v4/jobs/{job['id']}/runtimeExecutionDetails").json()
+    # python-domino's live tests read the tier of a job as an object here
+    assert details["hardwareTier"] == {"id": "small-k8s", "name": "Small"}
 
 
 def test_scheduled_jobs_use_environment_revision_spec(newer: Api) -> None:

@@ -65,6 +65,7 @@ def test_create_list_get_replace_delete(project: Project) -> None:
         ({"notifyOnCompleteEmailAddresses": ["not-an-address"]}, "not an email address"),
         ({"overrideEnvironmentRevisionSpec": "Newest"}, "invalid overrideEnvironmentRevisionSpec"),
         ({"publishAfterCompleted": True}, "no models to publish"),
+        ({"publishAfterCompleted": None}, "missing required field 'publishAfterCompleted'"),
         ({"computeClusterProperties": {"clusterType": "Ray"}}, "no compute clusters"),
         ({"schedule": {"cronString": "0 0 3 * * ?", "isCustom": None}},
          "missing required field 'isCustom'"),
