@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,26 @@ def rule_jobs(domino: DominoServer, project: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def test_pipeline_runs_incrementally_through_domino(tmp_path, domino):
+@pytest.fixture(scope="module")
+def latest_domino(tmp_path_factory) -> Iterator[DominoServer]:
+    """A local Domino answering as newer Domino does (docs/local-domino.md, API flavors)."""
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    server = LocalDomino(tmp_path_factory.mktemp("latest-flavor"), api_flavor="latest").start()
+    try:
+        yield DominoServer(server=server, url=server.url, api_key=server.api_key)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["5.0", "latest"])
+def flavored(request, domino) -> DominoServer:
+    """The session's local Domino (5.0 flavor) or one in the latest flavor."""
+    return domino if request.param == "5.0" else request.getfixturevalue("latest_domino")
+
+
+def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
+    domino = flavored
     project = domino.new_project("pipeline")
     workdir = copy_pipeline(tmp_path / "pipeline")
 

@@ -153,6 +153,21 @@ def test_list_files_root_forms_and_subdirectories(api: Api) -> None:
     assert raw["data/raw/x.csv"]["size"] == 5 and HEX40.match(raw["data/raw/x.csv"]["key"])
 
 
+def test_v4_file_listings_are_every_file_under_the_path(api: Api) -> None:
+    api.upload("top.txt", b"top")
+    api.upload("data-x.txt", b"x")
+    commit = api.upload_commit("data/raw/x.csv", b"12345")
+    base = f"/v4/projects/{api.project_id}/commits"
+    at_commit = api.get(f"{base}/{commit}/files/").json()
+    assert [e["path"] for e in at_commit] == ["data-x.txt", "data/raw/x.csv", "top.txt"]
+    assert set(at_commit[0]) == {"path", "lastModified", "size", "key"}
+    assert api.get(f"{base}/head/files/").json() == at_commit
+    for sub in ("data", "data/raw", "data/raw/x.csv"):
+        assert [e["path"] for e in api.get(f"{base}/head/files/{sub}").json()] == [
+            "data/raw/x.csv"], sub
+    assert api.get(f"{base}/head/files/nope").status_code == 404
+
+
 def test_list_files_missing_directory_or_commit_is_404(api: Api) -> None:
     commit = api.upload_commit("a.txt", b"a")
     assert api.get(f"{api.v1}/files/{commit}/nope/").status_code == 404
