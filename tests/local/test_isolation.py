@@ -142,7 +142,7 @@ def test_a_stopped_job_gets_sigterm_and_time_to_clean_up(api: Api) -> None:
     job = api.start("trap 'sleep 0.3; echo cleaned > cleaned.txt; exit 0' TERM; "
                     "echo ready; sleep 30 & wait")
     api.wait_for_log(job["id"], "ready")
-    api.post("/v4/jobs/stop", json={"jobId": job["id"], "commitResults": True})
+    api.stop(job["id"], commit_results=True)
     done = api.wait(job["id"], timeout=20)
     assert done["statuses"]["executionStatus"] == "Stopped"
     files = api.all_files(done["commitDetails"]["outputCommitId"])
