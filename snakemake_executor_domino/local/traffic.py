@@ -57,7 +57,9 @@ class TrafficRecorder:
             await self.app(scope, receive, send)
             return
         request = _Body(_content_type(scope.get("headers", [])))
-        answer: dict[str, Any] = {"status": None, "written": False}
+        # the answer's start is held back until its first body part: with an empty body,
+        # the start alone is the whole answer, and the line must be written before it goes
+        answer: dict[str, Any] = {"status": None, "written": False, "start": None}
         answer_body = _Body("")
 
         def write() -> None:
@@ -75,16 +77,23 @@ class TrafficRecorder:
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
                 answer_body.content_type = _content_type(message.get("headers", []))
-            elif message["type"] == "http.response.body":
+                answer["start"] = message
+                return
+            if message["type"] == "http.response.body":
                 answer_body.add(message.get("body", b""))
                 if not message.get("more_body", False):
                     write()  # before the client has its answer, so a test reads it after
+            if answer["start"] is not None:
+                start, answer["start"] = answer["start"], None
+                await send(start)
             await send(message)
 
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
             write()
+            if answer["start"] is not None:  # an answer that never sent a body part
+                await send(answer["start"])
 
     def _write(self, scope: Scope, request: _Body, status: int | None, answer: _Body) -> None:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
@@ -102,9 +111,14 @@ class TrafficRecorder:
             "answer_kind": answer_kind,
             "answer": answer_json,
         }
-        line = json.dumps(record, separators=(",", ":")) + "\n"
-        with _write_lock, open(self.log_path, "a", encoding="utf-8") as f:
-            f.write(line)
+        line = (json.dumps(record, separators=(",", ":")) + "\n").encode()
+        with _write_lock:
+            # one write to a file opened for appending: no reader sees half a line
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
 
 
 class _Body:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import requests
 
-from snakemake_executor_domino.local.traffic import ENV
+from snakemake_executor_domino.local.traffic import ENV, TrafficRecorder
 
 from .recording import read, recording_domino
 
@@ -46,8 +47,41 @@ def test_records_requests_and_answers_but_no_credentials(tmp_path, monkeypatch) 
 
 def test_records_nothing_unless_asked(tmp_path, domino) -> None:
     # the shared test server was started without the variable: no recorder in its app
-    from snakemake_executor_domino.local.traffic import TrafficRecorder
-
     app = domino.server._server.config.app
     app = getattr(app, "app", app)  # under the fault injector, if any
     assert all(m.cls is not TrafficRecorder for m in app.user_middleware)
+
+
+def test_a_line_is_written_before_the_answer_is_complete(tmp_path) -> None:
+    """An empty answer is complete with its start; a streamed one with its last part. The
+    line must be in the log by then, or a test reading it right after misses it."""
+    log = tmp_path / "traffic.jsonl"
+
+    async def app(scope, receive, send) -> None:
+        parts = scope["parts"]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for i, part in enumerate(parts):
+            await send({"type": "http.response.body", "body": part,
+                        "more_body": i < len(parts) - 1})
+
+    async def exchange(parts: list[bytes]) -> list[tuple[str, int]]:
+        seen = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message) -> None:
+            lines = log.read_text().count("\n") if log.exists() else 0
+            done = message["type"] == "http.response.body" and not message.get("more_body")
+            empty = message["type"] == "http.response.start" and not parts
+            if done or empty:
+                seen.append((message["type"], lines))
+
+        scope = {"type": "http", "method": "GET", "path": "/version", "query_string": b"",
+                 "headers": [], "parts": parts}
+        await TrafficRecorder(app, log, lambda: "5.0")(scope, receive, send)
+        return seen
+
+    assert asyncio.run(exchange([])) == [("http.response.start", 1)]
+    assert asyncio.run(exchange([b""])) == [("http.response.body", 2)]
+    assert asyncio.run(exchange([b"a", b"b"])) == [("http.response.body", 3)]
