@@ -111,11 +111,15 @@ def scheduled_job(project_id: str, schedule_id: str) -> str:
     return scheduled_jobs(project_id) + f"/{_q(schedule_id)}"
 
 
-def local_scheduled_job_run(project_id: str, schedule_id: str) -> str:
-    """Local-Domino extra (fire a schedule now); no Domino release has it."""
-    return scheduled_job(project_id, schedule_id) + "/run"
+# Local-Domino extras: no Domino has these; they live under /_local/, a prefix no Domino
+# route uses, and every caller works without them (a real Domino answers 404).
 
 
-def local_scheduled_job_runs(project_id: str, schedule_id: str) -> str:
-    """Local-Domino extra (a schedule's fire history); no Domino release has it."""
-    return scheduled_job(project_id, schedule_id) + "/runs"
+def local_scheduled_job_run(schedule_id: str) -> str:
+    """Fire a scheduled job now."""
+    return f"/_local/scheduledjobs/{_q(schedule_id)}/run"
+
+
+def local_scheduled_job_runs(schedule_id: str) -> str:
+    """A scheduled job's fire history, newest first (query parameter limit)."""
+    return f"/_local/scheduledjobs/{_q(schedule_id)}/runs"

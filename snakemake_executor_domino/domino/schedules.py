@@ -157,7 +157,7 @@ class ScheduleCalls:
         try:
             body = self.http.json(
                 "POST",
-                routes.local_scheduled_job_run(self.project_id, schedule_id),
+                routes.local_scheduled_job_run(schedule_id),
                 what=f"fire scheduled job {schedule_id}",
             )
         except DominoNotFound:
@@ -175,7 +175,7 @@ class ScheduleCalls:
         try:
             body = self.http.json(
                 "GET",
-                routes.local_scheduled_job_runs(self.project_id, schedule_id),
+                routes.local_scheduled_job_runs(schedule_id),
                 params={"limit": limit},
                 what=f"fires of scheduled job {schedule_id}",
             )

@@ -100,18 +100,22 @@ def test_local_extras_are_optional(client, fake):
 def test_a_refused_fire_is_no_credentials_error(client, fake):
     one = f"{SCHEDULED}/65a0b1c2d3e4f50617283940"
     fake.answer("GET", one, recorded("scheduled_job_50"))
-    for method, path, _ in [("POST", p, None) for p in _fire_paths()]:
-        fake.answer(method, path, {"message": "previous job still runs"}, status=409)
+    fake.answer("POST", "/_local/scheduledjobs/65a0b1c2d3e4f50617283940/run",
+                {"message": "previous job still runs"}, status=409)
     with pytest.raises(DominoError) as info:
         client.run_scheduled_job("65a0b1c2d3e4f50617283940")
     assert "previous job still runs" in str(info.value) and "renew" not in str(info.value)
 
 
-def _fire_paths() -> list[str]:
-    import inspect
-
-    from snakemake_executor_domino.domino import routes
-
-    params = inspect.signature(routes.local_scheduled_job_run).parameters
-    args = ([PROJECT.id] if len(params) == 2 else []) + ["65a0b1c2d3e4f50617283940"]
-    return [routes.local_scheduled_job_run(*args)]
+def test_local_extras_live_under_the_local_prefix(client, fake):
+    one = f"{SCHEDULED}/65a0b1c2d3e4f50617283940"
+    fake.answer("GET", one, recorded("scheduled_job_50"))
+    fake.answer("GET", "/_local/scheduledjobs/65a0b1c2d3e4f50617283940/runs", {"runs": [
+        {"fireTime": "2024-01-12T02:00:00Z", "outcome": "started", "manual": False,
+         "reason": None, "job": {"jobId": "j1", "jobNumber": 3, "status": "Succeeded",
+                                 "outputCommitId": "c3"}}]})
+    runs = client.scheduled_job_runs("65a0b1c2d3e4f50617283940")
+    assert runs is not None and (runs[0].job_number, runs[0].output_commit_id) == (3, "c3")
+    assert all(path.startswith(("/_local/", "/v4/")) for path in fake.paths())
+    assert not any("/scheduledjobs/65a0b1c2d3e4f50617283940/run" in p and p.startswith("/v4")
+                   for p in fake.paths())
