@@ -79,7 +79,7 @@ def list_command(args: argparse.Namespace) -> int:
         print(f"no {which}jobs in {client.owner}/{client.project_name}", file=out)
         return 0
     rows: list[tuple[str, ...]] = [("#", "STATUS", "TIER", "STARTED", "DURATION", "TITLE")]
-    for job in jobs:
+    for job in map(partial(_with_tier, client), jobs):
         rows.append((
             str(job.number if job.number is not None else "?"),
             job.status,
@@ -184,6 +184,17 @@ def _client(args: argparse.Namespace) -> DominoClient:
     from snakemake_executor_domino.cli.connect import client_from_args
 
     return client_from_args(args)
+
+
+def _with_tier(client: DominoClient, job: Job) -> Job:
+    """The job with the tier it ran on (5.0's job answer names none: one more call each);
+    as it is where that call fails, so the list still shows."""
+    from snakemake_executor_domino.domino import DominoError
+
+    try:
+        return client.with_tier(job)
+    except DominoError:
+        return job
 
 
 def _find(client: DominoClient, ref: str) -> Job:

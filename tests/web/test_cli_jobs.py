@@ -54,6 +54,24 @@ def test_list_prints_what_the_server_holds(domino, project, env, capsys):
     assert "(1 of 2 jobs" in capsys.readouterr().out
 
 
+def test_the_tier_comes_from_runtime_details_where_the_job_names_none(
+    domino, project, env, capsys, monkeypatch
+):
+    # Domino 5.0's job answer names no tier (the local Domino's legacy field, while it is
+    # still there, is taken away); list and show read runtimeExecutionDetails
+    monkeypatch.setattr("snakemake_executor_domino.local.legacy.job_fields", lambda j: {},
+                        raising=False)
+    client = domino.client(project)
+    job = client.start_job("echo fine", title="tiered", tier_id="medium-k8s")
+    job = wait_job(client, job.id, ("Succeeded",))
+    assert job.tier_id is None
+    assert main(["jobs", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[:3] == [
+        str(job.number), "Succeeded", "Medium"]
+    assert main(["jobs", "show", job.id]) == 0
+    assert "Medium (medium-k8s)" in capsys.readouterr().out
+
+
 def test_show_gives_details_and_the_job_page_url(domino, project, env, capsys):
     client = domino.client(project)
     job = client.start_job("echo hi", title="shown")
