@@ -2,7 +2,8 @@
 
 Each command group lives in its own module and registers itself here:
 `local` (the local Domino server), `schedule` (scheduled jobs), `jobs` (inspect jobs),
-`provenance` and `runs` (the executor's records of its runs).
+`provenance` and `runs` (the executor's records of its runs), `doctor` (check a Domino
+before the first run).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ COMMAND_GROUPS = {
     "jobs": "list, show, follow and stop Domino jobs",
     "provenance": "which Domino job made a file, and whether it changed since",
     "runs": "earlier runs: summary of time and cost, timeline picture",
+    "doctor": "check a Domino end to end before the first run (one line per check)",
 }
 
 

@@ -1,0 +1,1 @@
+"""`snakemake-domino doctor`: checks of a Domino deployment, and the canary job."""
