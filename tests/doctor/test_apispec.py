@@ -1,0 +1,90 @@
+"""A deployment's API description held against the fields the client reads (pure)."""
+
+from __future__ import annotations
+
+import copy
+
+from snakemake_executor_domino.domino.apispec import FIELDS_READ, check_description
+
+
+def _object(fields: dict) -> dict:
+    return {"type": "object", "properties": fields}
+
+
+def _leaf() -> dict:
+    return {"type": "string"}
+
+
+def _schema_for(paths: tuple[str, ...]) -> dict:
+    """The smallest schema that has each dotted path ("[]" = a list's items)."""
+    root: dict = {}
+    for dotted in paths:
+        node = root
+        for part in dotted.split("."):
+            if part == "[]":
+                node.setdefault("type", "array")
+                node = node.setdefault("items", {})
+                continue
+            node.setdefault("type", "object")
+            node = node.setdefault("properties", {}).setdefault(part, {})
+        node.setdefault("type", "string")
+    return root
+
+
+def _openapi3(prefix: str = "/v4") -> dict:
+    """An OpenAPI 3 document in the layout of Domino 5.0's: routes under a server path,
+    answers by $ref into components/schemas."""
+    doc: dict = {"openapi": "3.0.0", "servers": [{"url": f"https://d.example{prefix}"}],
+                 "paths": {}, "components": {"schemas": {}}}
+    for n, (method, route, fields) in enumerate(FIELDS_READ):
+        name = f"S{n}"
+        doc["components"]["schemas"][name] = _schema_for(fields)
+        answer = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+        doc["paths"][route.removeprefix(prefix)] = {method: {"responses": {"200": answer}}}
+    return doc
+
+
+def test_a_complete_description_misses_nothing() -> None:
+    findings = check_description(_openapi3())
+    assert all(f.described for f in findings)
+    assert all(f.missing == () for f in findings)
+
+
+def test_a_field_the_client_reads_is_named_when_absent() -> None:
+    doc = _openapi3()
+    index = next(i for i, (_, route, _) in enumerate(FIELDS_READ) if route == "/v4/jobs/{jobId}")
+    del doc["components"]["schemas"][f"S{index}"]["properties"]["statuses"]["properties"][
+        "executionStatus"]
+    jobs = next(f for f in check_description(doc) if f.route == "/v4/jobs/{jobId}")
+    assert jobs.missing == ("statuses.executionStatus",)
+
+
+def test_a_route_the_document_lacks_is_reported_as_undescribed() -> None:
+    doc = _openapi3()
+    del doc["paths"]["/jobs"]
+    jobs = next(f for f in check_description(doc) if f.route == "/v4/jobs")
+    assert not jobs.described
+
+
+def test_swagger2_definitions_and_full_paths_are_read() -> None:
+    doc3 = _openapi3(prefix="")
+    doc = {"swagger": "2.0", "paths": {}, "definitions": copy.deepcopy(doc3["components"]["schemas"])}
+    for route, item in doc3["paths"].items():
+        for method, op in item.items():
+            ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+            schema = {"$ref": ref.replace("#/components/schemas/", "#/definitions/")}
+            doc["paths"][route] = {method: {"responses": {"200": {"schema": schema}}}}
+    findings = check_description(doc)
+    assert all(f.described and not f.missing for f in findings)
+
+
+def test_allof_compositions_are_merged() -> None:
+    doc = _openapi3()
+    schemas = doc["components"]["schemas"]
+    index = next(i for i, (_, route, _) in enumerate(FIELDS_READ) if route == "/v4/users/self")
+    whole = schemas[f"S{index}"]
+    schemas["Base"] = {"type": "object", "properties": {"id": _leaf()}}
+    schemas[f"S{index}"] = {"allOf": [{"$ref": "#/components/schemas/Base"},
+                                      _object({"userName": whole["properties"]["userName"]})]}
+    me = next(f for f in check_description(doc) if f.route == "/v4/users/self")
+    assert me.described and me.missing == ()
