@@ -22,6 +22,7 @@ from snakemake_executor_domino.domino.models import (
     FAILED_STATES,
     SUCCEEDED,
     TERMINAL_STATES,
+    Environment,
     FileEntry,
     HardwareTier,
     Job,
@@ -33,6 +34,7 @@ from snakemake_executor_domino.domino.models import (
     ScheduledRun,
     ScheduleSpec,
     Uploaded,
+    User,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "DominoTimeout",
     "DominoTransientError",
     "Digests",
+    "Environment",
     "FileEntry",
     "HardwareTier",
     "IntegrityError",
@@ -61,6 +64,7 @@ __all__ = [
     "ScheduledRun",
     "Uploaded",
     "file_digests",
+    "User",
     "is_transient",
     "sha1_of_file",
 ]

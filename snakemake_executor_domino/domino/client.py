@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from snakemake_executor_domino.domino import parse, routes
+from snakemake_executor_domino.domino.deployment import DeploymentCalls
 from snakemake_executor_domino.domino.environments import EnvironmentCalls
 from snakemake_executor_domino.domino.errors import (
     DominoAuthError,
@@ -30,7 +31,7 @@ from snakemake_executor_domino.domino.models import HardwareTier, Job, JobPage, 
 from snakemake_executor_domino.domino.schedules import ScheduleCalls
 
 
-class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls):
+class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, DeploymentCalls):
     """One Domino project, one requests.Session."""
 
     def __init__(

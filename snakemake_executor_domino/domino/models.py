@@ -20,6 +20,14 @@ class Project:
     # ProjectGatewayOverview does: hardwareTierId, hardwareTierName)
     default_tier_id: str | None = None
     default_tier_name: str | None = None
+    # set for a git-based project (code at /mnt/code); None for a Domino File System one
+    main_repository_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
 
 
 @dataclass(frozen=True)

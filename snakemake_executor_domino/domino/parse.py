@@ -22,6 +22,7 @@ from snakemake_executor_domino.domino.models import (
     ScheduledJob,
     ScheduledRun,
     Uploaded,
+    User,
 )
 
 # HTML in v1 logs: the <pre> wrapper and the <span> around each line, as python-domino's
@@ -47,7 +48,14 @@ def project(body: dict[str, Any], owner: str, name: str) -> Project:
         name=body.get("name") or name,
         default_tier_id=body.get("hardwareTierId") or None,
         default_tier_name=body.get("hardwareTierName") or None,
+        # 5.0 OpenAPI ProjectGatewayOverview: only git-based projects name a main repository
+        main_repository_uri=body.get("mainRepositoryUri") or None,
     )
+
+
+def user(body: dict[str, Any]) -> User:
+    # 5.0 OpenAPI domino.common.user.Person: id and userName are required
+    return User(id=str(body["id"]), username=str(body.get("userName") or body["id"]))
 
 
 def hardware_tiers(body: list[dict[str, Any]]) -> list[HardwareTier]:

@@ -103,6 +103,11 @@ def environment_revisions(environment_id: str, page: int, page_size: int) -> str
     return f"/v4/environments/{_q(environment_id)}/page/{page}/pageSize/{page_size}/revisions"
 
 
+def api_descriptions() -> tuple[str, ...]:
+    """Where a deployment serves its own API descriptions, newest first."""
+    return ("/assets/public-api.json", "/assets/swagger.json")
+
+
 def scheduled_jobs(project_id: str) -> str:
     return f"/v4/projects/{_q(project_id)}/scheduledjobs"
 

@@ -95,8 +95,7 @@ class ScheduleCalls:
 
     def current_user_id(self) -> str:
         """Who we are: Domino wants it as a scheduled job's scheduledByUserId."""
-        body = self.http.json("GET", routes.current_user(), what="look up the current user")
-        return str(body["id"])
+        return self.current_user().id  # type: ignore[attr-defined]  # DeploymentCalls
 
     def list_scheduled_jobs(self) -> list[ScheduledJob]:
         body = self.http.json(

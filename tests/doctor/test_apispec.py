@@ -39,7 +39,8 @@ def _openapi3(prefix: str = "/v4") -> dict:
     for n, (method, route, fields) in enumerate(FIELDS_READ):
         name = f"S{n}"
         doc["components"]["schemas"][name] = _schema_for(fields)
-        answer = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        answer = {"content": {"application/json": {"schema": ref}}}
         doc["paths"][route.removeprefix(prefix)] = {method: {"responses": {"200": answer}}}
     return doc
 
@@ -68,7 +69,8 @@ def test_a_route_the_document_lacks_is_reported_as_undescribed() -> None:
 
 def test_swagger2_definitions_and_full_paths_are_read() -> None:
     doc3 = _openapi3(prefix="")
-    doc = {"swagger": "2.0", "paths": {}, "definitions": copy.deepcopy(doc3["components"]["schemas"])}
+    definitions = copy.deepcopy(doc3["components"]["schemas"])
+    doc = {"swagger": "2.0", "paths": {}, "definitions": definitions}
     for route, item in doc3["paths"].items():
         for method, op in item.items():
             ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
