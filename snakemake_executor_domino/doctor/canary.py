@@ -9,7 +9,6 @@ of the project, named in its lines.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import tempfile
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from snakemake_executor_domino.doctor.checks import Context
 from snakemake_executor_domino.doctor.report import FAIL, OK, SKIP, WARN, Report
 from snakemake_executor_domino.domino import DominoError, Job
+from snakemake_executor_domino.domino.keys import Digester, matching_scheme
 
 CANARY_DIR = ".snakemake-domino/doctor"
 POLL_SECONDS = 2.0
@@ -138,16 +138,23 @@ def _check_output(
     _report_snakemake(report, remote_version, local_version)
 
 
+SCHEME_TEXT = {"sha1": "the SHA-1 of its content", "git-blob": "git's blob id of its content"}
+
+
 def _report_hash_scheme(report: Report, key: str | None, content: bytes) -> None:
+    digester = Digester(len(content))
+    digester.update(content)
+    scheme = matching_scheme(key, digester.hexdigests())
     if not key:
         report.add(WARN, "hash", "Domino lists no key for files: downloads are checked by "
                    "size only")
-    elif key == hashlib.sha1(content).hexdigest():
-        report.add(OK, "hash", "a file's key is the SHA-1 of its content: every download "
+    elif scheme is not None:
+        report.add(OK, "hash", f"a file's key is {SCHEME_TEXT[scheme]}: every download "
                    "is checked against it")
     else:
-        report.add(WARN, "hash", f"a file's key ({key[:12]}...) is not the SHA-1 of its "
-                   "content: downloads are checked by size only, uploads compare by size")
+        report.add(WARN, "hash", f"a file's key ({key[:12]}...) is no hash of its content "
+                   "the client knows: downloads are checked by size only, and inputs are "
+                   "uploaded whenever the project's copy cannot be compared")
 
 
 def _report_snakemake(report: Report, remote: str, local: str) -> None:

@@ -18,6 +18,7 @@ from snakemake_executor_domino.domino import (
     HardwareTier,
 )
 from snakemake_executor_domino.domino.apispec import check_description
+from snakemake_executor_domino.domino.errors import DominoReloginRequired
 
 
 @dataclass
@@ -71,6 +72,13 @@ def check_credentials(ctx: Context, report: Report) -> None:
         return
     try:
         user = client.current_user()
+    except DominoReloginRequired:
+        report.add(
+            FAIL, "credentials", f"Domino asks for {kind} to be renewed (409)",
+            "log in to Domino again and create a fresh API key, or restart the run so "
+            "Domino issues a new token",
+        )
+        return
     except DominoAuthError:
         report.add(
             FAIL,
