@@ -21,7 +21,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--environment-id", default=os.environ.get("SNAKEMAKE_DOMINO_ENVIRONMENT_ID") or None,
         help="check this compute environment, as --domino-environment-id would use it "
-        "(default: $SNAKEMAKE_DOMINO_ENVIRONMENT_ID, else your default environment)",
+        "(id or name; default: $SNAKEMAKE_DOMINO_ENVIRONMENT_ID, else the project's selected "
+        "environment)",
     )
     parser.add_argument(
         "--no-canary", action="store_true",

@@ -169,25 +169,29 @@ def _tier_text(tier: HardwareTier) -> str:
 
 
 def check_environment(ctx: Context, report: Report) -> None:
-    if not ctx.authenticated:
-        report.add(SKIP, "environment", "not checked: no accepted credentials")
+    if not ctx.project_ok:
+        report.add(SKIP, "environment", "not checked: no usable project")
         return
-    client = ctx.client
     try:
-        if ctx.environment_id:
-            env = client.environment(ctx.environment_id)
-            which = f"environment {ctx.environment_id} (--domino-environment-id)"
-        else:
-            env = client.default_environment()
-            which = "your default environment"
-    except DominoNotFound:
-        report.add(
-            FAIL, "environment", f"{ctx.environment_id} is not an environment you can use",
-            "pass the id of a compute environment listed in Domino's Environments page",
-        )
-        return
+        environments = [e for e in ctx.client.environments() if not e.archived]
     except DominoError as exc:
-        report.add(WARN, "environment", f"could not look up the compute environment: {exc}")
+        report.add(WARN, "environment", f"could not list the project's compute environments: "
+                   f"{exc}")
+        return
+    wanted = ctx.environment_id
+    if wanted:
+        env = next((e for e in environments if wanted in (e.id, e.name)), None)
+        which = f"environment {wanted} (--environment-id)"
+    else:
+        env = next((e for e in environments if e.is_default), None)
+        which = "the project's environment"
+    if env is None:
+        valid = ", ".join(f"{e.name} (id {e.id})" for e in environments) or "none"
+        report.add(
+            FAIL if wanted else WARN, "environment",
+            f"{which} is not among the project's environments: {valid}",
+            "pass the id or name of one of them as --domino-environment-id",
+        )
         return
     revision = f", revision {env.revision}" if env.revision is not None else ""
     report.add(OK, "environment", f"{which}: {env.name} (id {env.id}{revision})")
