@@ -193,6 +193,8 @@ def check_environment(ctx: Context, report: Report) -> None:
             "pass the id or name of one of them as --domino-environment-id",
         )
         return
+    if wanted:
+        ctx.environment_id = env.id  # the canary job starts in it, by id
     revision = f", revision {env.revision}" if env.revision is not None else ""
     report.add(OK, "environment", f"{which}: {env.name} (id {env.id}{revision})")
 
