@@ -162,7 +162,7 @@ def check_tiers(ctx: Context, report: Report) -> None:
 def _tier_text(tier: HardwareTier) -> str:
     sizes = []
     if tier.cores is not None:
-        sizes.append(f"{tier.cores:g} cores")
+        sizes.append(f"{tier.cores:g} core{'' if tier.cores == 1 else 's'}")
     if tier.memory_gib is not None:
         sizes.append(f"{tier.memory_gib:g} GiB")
     return f"{tier.name}" + (f" ({', '.join(sizes)})" if sizes else "")
