@@ -19,6 +19,9 @@ FILES = 4
 def run(ctx: Context, file_bytes: int) -> dict[str, Any]:
     project = "bench/uploads"
     work = ctx.dir("uploads")
+    # outside the working directory: outside git the executor syncs the whole directory, so
+    # a log written there would be a new file to push on every run
+    logs = ctx.dir("uploads-logs")
     (work / "data").mkdir(exist_ok=True)
     for i in range(FILES):
         (work / "data" / f"in{i}.bin").write_bytes(os.urandom(file_bytes))
@@ -41,7 +44,7 @@ def run(ctx: Context, file_bytes: int) -> dict[str, Any]:
             run_measured(
                 [*SNAKEMAKE, "--executor", "domino", "--jobs", str(FILES), *extra],
                 cwd=work, env=server.snakemake_env(project, ctx.poll_seconds),
-                log=work / f"snakemake-{index}.log", timeout=600,
+                log=logs / f"snakemake-{index}.log", timeout=600,
             ).check(f"upload run '{label}'")
             counts = server.counts()
             key = "plugin upload_file"
