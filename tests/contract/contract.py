@@ -43,6 +43,16 @@ IDS = {"projectId": OBJECT_ID, "jobId": OBJECT_ID}
 CALLS: tuple[Call, ...] = (
     # pd 2.2 routes.deployment_version; Domino.__init__ reads its "version"
     Call("version", "GET", "/version", "pd 2.2 routes.py deployment_version", answer=d.VERSION),
+    # A deployment's own API descriptions (DESIGN.md's last source; `snakemake-domino doctor`
+    # reads them): the answer is an OpenAPI/Swagger document, whatever it describes
+    Call(
+        "served API description", "GET", "/assets/public-api.json",
+        "project DESIGN.md: a deployment's own /assets/public-api.json",
+    ),
+    Call(
+        "served API description (v4)", "GET", "/assets/swagger.json",
+        "project DESIGN.md: a deployment's own /assets/swagger.json",
+    ),
     # 5.0 GET /gateway/projects/findProjectByOwnerAndName (findProjectByOwnerAndName)
     Call(
         "find project", "GET", "/v4/gateway/projects/findProjectByOwnerAndName",
