@@ -15,7 +15,7 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from . import legacy, render
+from . import render
 from .auth import Principal, authenticate, backend
 from .backend import Backend
 from .errors import not_found
@@ -135,8 +135,6 @@ def list_files(
     p = project_by_name(be, owner, project)
     commit = commit_of(be, p, commitId)
     base = be.config.public_url
-    if legacy.DIRECTORY_LISTING:
-        return legacy.list_dir(be, p, commit, directory, base)
     entries = be.store.files_under(commit, directory)
     if not entries and directory:
         raise not_found(f"no file or directory '{directory}' at commit {commit}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import legacy
 from .flavor import Flavor
 from .models import Job
 
@@ -65,7 +64,6 @@ def job(j: Job, flavor: Flavor) -> dict[str, Any]:
     }
     if flavor.job_has_project_id:
         body["projectId"] = j.project_id
-    body.update(legacy.job_fields(j))
     return body
 
 

@@ -76,9 +76,6 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.get_scheduled_job),
     ("PUT", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.update_scheduled_job),
     ("DELETE", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.delete_scheduled_job),
-    # the pre-package client's paths of the two local extras below (legacy.py)
-    ("POST", f"{SCHEDULED}/{{scheduledJobId}}/run", local_api.run_scheduled_job),
-    ("GET", f"{SCHEDULED}/{{scheduledJobId}}/runs", local_api.scheduled_job_runs),
     # local-only extras, under a prefix no Domino route has (local_api.py)
     ("POST", f"{LOCAL}/scheduledjobs/{{scheduledJobId}}/run", local_api.run_scheduled_job),
     ("GET", f"{LOCAL}/scheduledjobs/{{scheduledJobId}}/runs", local_api.scheduled_job_runs),

@@ -136,19 +136,19 @@ def test_upload_file_over_directory_is_409(api: Api) -> None:
     assert "dir/file.txt" in r.json()["message"]
 
 
-def test_list_files_root_forms_and_subdirectories(api: Api) -> None:
-    # the pre-package client's directory listing, until the client branch lands (legacy.py)
+def test_v1_file_list_is_every_file_under_the_path(api: Api) -> None:
+    # python-domino's README reads the v1 list as every file of the project, each with its
+    # path from the project root; no entry is a directory
     api.upload("top.txt", b"top")
     commit = api.upload_commit("data/raw/x.csv", b"12345")
     for suffix in ("", "/", "//"):
         r = api.get(f"{api.v1}/files/{commit}{suffix}")
         assert r.status_code == 200, (suffix, r.text)
         entries = {e["path"]: e for e in r.json()["data"]}
-        assert set(entries) == {"top.txt", "data"}
-        assert entries["data"]["isDirectory"] is True
-        assert entries["top.txt"]["size"] == 3 and entries["top.txt"]["isDirectory"] is False
-    for sub in ("data", "data/"):
-        assert set(api.files(commit, sub)) == {"data/raw"}
+        assert set(entries) == {"top.txt", "data/raw/x.csv"}
+        assert entries["top.txt"]["size"] == 3 and "isDirectory" not in entries["top.txt"]
+    for sub in ("data", "data/", "data/raw/"):
+        assert set(api.files(commit, sub)) == {"data/raw/x.csv"}
     raw = api.files(commit, "data/raw/")
     assert raw["data/raw/x.csv"]["size"] == 5 and HEX40.match(raw["data/raw/x.csv"]["key"])
 
@@ -309,8 +309,7 @@ def test_job_object_shape(api: Api) -> None:
     assert job["tags"] == [] and job["commentsCount"] == 0 and job["dominoStats"] == []
     assert job["dependentRepositories"] == [] and job["goalIds"] == []
     # not in Domino 5.0's Job: the tier, the environment, the project (test_flavors.py)
-    # not in Domino 5.0's Job: the environment, the project (hardwareTier: legacy.py)
-    assert not {"environment", "projectId"} & set(job)
+    assert not {"hardwareTier", "environment", "projectId"} & set(job)
     details = api.get(f"/v4/jobs/{job['id']}/runtimeExecutionDetails").json()
     assert details["hardwareTier"] == "Small" and details["hardwareTierId"] == "small-k8s"
     assert details["environment"]["environmentName"].startswith("Local Python")

@@ -57,10 +57,7 @@ def test_list_prints_what_the_server_holds(domino, project, env, capsys):
 def test_the_tier_comes_from_runtime_details_where_the_job_names_none(
     domino, project, env, capsys, monkeypatch
 ):
-    # Domino 5.0's job answer names no tier (the local Domino's legacy field, while it is
-    # still there, is taken away); list and show read runtimeExecutionDetails
-    monkeypatch.setattr("snakemake_executor_domino.local.legacy.job_fields", lambda j: {},
-                        raising=False)
+    # Domino 5.0's job answer names no tier; list and show read runtimeExecutionDetails
     client = domino.client(project)
     job = client.start_job("echo fine", title="tiered", tier_id="medium-k8s")
     job = wait_job(client, job.id, ("Succeeded",))
