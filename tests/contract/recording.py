@@ -3,7 +3,6 @@ checked against the contract."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 from collections import Counter
@@ -19,17 +18,11 @@ from snakemake_executor_domino.local.traffic import ENV
 from .checker import Violation, check_record, is_local_extra, match
 
 
-def supports_flavor() -> bool:
-    return "api_flavor" in inspect.signature(LocalDomino).parameters
-
-
 @contextmanager
 def recording_domino(root: Path, log: Path, flavor: str = "5.0") -> Iterator[LocalDomino]:
     """A started LocalDomino appending its traffic to `log`; only this server records (the
     variable is set while it builds its app, then restored)."""
-    kwargs: dict[str, Any] = {"user": "tester", "stop_grace_seconds": 1}
-    if supports_flavor():
-        kwargs["api_flavor"] = flavor
+    kwargs: dict[str, Any] = {"user": "tester", "stop_grace_seconds": 1, "api_flavor": flavor}
     before = os.environ.get(ENV)
     os.environ[ENV] = str(log)
     try:

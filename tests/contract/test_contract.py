@@ -22,28 +22,14 @@ from tests.conftest import DominoServer, run_snakemake
 from tests.web.conftest import wait_job
 
 from .checker import is_local_extra, match
-from .recording import Report, read, recording_domino, supports_flavor
+from .recording import Report, read, recording_domino
 from .shapes import FLAVORS
 
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
-PENDING = pytest.mark.xfail(
-    strict=False,
-    reason="until the client (branch client) and the local Domino (branch localdomino) "
-    "speak Domino's documented shapes",
-)
 
 
-def flavors() -> list[object]:
-    return [
-        pytest.param(f, marks=pytest.mark.skipif(
-            f != "5.0" and not supports_flavor(), reason="the local Domino has no api_flavor yet"
-        ))
-        for f in FLAVORS
-    ]
-
-
-@pytest.fixture(params=flavors())
+@pytest.fixture(params=FLAVORS)
 def recorded(request, tmp_path: Path) -> Iterator[tuple[DominoServer, Path]]:
     log = tmp_path / "traffic.jsonl"
     with recording_domino(tmp_path / "domino", log, flavor=request.param) as server:
@@ -65,7 +51,6 @@ def assert_keeps_contract(log: Path, must_use: set[str]) -> None:
         pytest.fail(report.text(), pytrace=False)
 
 
-@PENDING
 def test_local_domino_serves_only_documented_routes() -> None:
     undocumented = []
     for method, path, _ in ROUTES:
@@ -84,7 +69,6 @@ class _Ids(dict):
 
 
 @pytest.mark.slow
-@PENDING
 def test_workflow_run_keeps_the_contract(recorded, tmp_path: Path) -> None:
     domino, log = recorded
     project = domino.new_project("contract")
@@ -123,7 +107,6 @@ def cli(monkeypatch, capsys) -> Callable[..., Callable[..., str]]:
 
 
 @pytest.mark.slow
-@PENDING
 def test_scheduled_run_keeps_the_contract(recorded, cli, tmp_path, monkeypatch) -> None:
     """The pipeline as a scheduled job: Snakemake inside a Domino job reaches Domino through
     the run's own variables (and its token), as in a real scheduled retrain."""
@@ -142,7 +125,6 @@ def test_scheduled_run_keeps_the_contract(recorded, cli, tmp_path, monkeypatch) 
 
 
 @pytest.mark.slow
-@PENDING
 def test_cli_commands_keep_the_contract(recorded, cli, tmp_path, monkeypatch) -> None:
     domino, log = recorded
     project = domino.new_project("contract-cli")
