@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -57,6 +58,19 @@ def domino(tmp_path_factory) -> Iterator[DominoServer]:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key)
     finally:
         server.stop()
+
+
+def in_ci() -> bool:
+    """CI services and `.ci/run` set CI; there every test must run."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(what: str, reason: str, *, module_level: bool = False) -> NoReturn:
+    """Skip a test that needs something this machine lacks; under CI, fail it instead, so
+    a tool CI failed to install never passes unnoticed."""
+    if in_ci():
+        pytest.fail(f"CI must run {what}, but {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=module_level)
 
 
 def closed_port() -> int:

@@ -15,10 +15,14 @@ from typing import Any
 import pytest
 
 from snakemake_executor_domino.local.server import LocalDomino
+from tests.conftest import unavailable
 
-domino = pytest.importorskip(
-    "domino", reason="python-domino is not installed; `make test` installs it (Makefile)"
-)
+try:
+    import domino
+except ImportError:
+    unavailable("python-domino's round trip",
+                "python-domino is not installed; `make test` installs it (Makefile)",
+                module_level=True)
 
 DEADLINE_SECONDS = 60
 

@@ -9,7 +9,6 @@ run cannot pass without them.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ import requests
 
 from snakemake_executor_domino.domino import DominoClient, Job
 from snakemake_executor_domino.local.web.session import login_link
-from tests.conftest import DominoServer
+from tests.conftest import DominoServer, unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,9 +72,7 @@ def http(domino: DominoServer) -> requests.Session:
 
 def browser_missing(reason: str) -> None:
     """Skip the browser tests for `reason`; under CI, fail them instead."""
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
-    pytest.skip(reason)
+    unavailable("the browser tests", reason)
 
 
 @pytest.fixture(scope="session")
