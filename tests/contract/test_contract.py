@@ -8,7 +8,6 @@ documented call: route, query parameters, body fields and types, answer fields a
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -17,8 +16,11 @@ from pathlib import Path
 import pytest
 
 from snakemake_executor_domino.cli import main
+from snakemake_executor_domino.local.traffic import ENV
 from snakemake_executor_domino.local.urls import ROUTES
 from tests.conftest import DominoServer, run_snakemake
+from tests.local.test_cli import _serve, _stop
+from tests.local.test_restart import _read_banner
 from tests.web.conftest import wait_job
 
 from .checker import is_local_extra, match
@@ -133,13 +135,37 @@ def test_cli_commands_keep_the_contract(recorded, cli, tmp_path, monkeypatch) ->
     (tmp_path / "hello.txt").write_text("hello\n")
     _run_jobs_commands(domino, project, run)
     _run_schedule_commands(run)
-    if importlib.util.find_spec("snakemake_executor_domino.cli.doctor") is not None:
-        run("doctor")
+    run("doctor")
     assert_keeps_contract(log, {
         "version", "find project", "list jobs", "job", "stop job", "run stdout",
         "current user", "create scheduled job", "list scheduled jobs", "scheduled job",
         "update scheduled job", "delete scheduled job", "upload file",
+        "served API description", "job runtime details",
     })
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_local_serve_keeps_the_contract(flavor, tmp_path, monkeypatch, capsys) -> None:
+    """`snakemake-domino local serve` as its own process, and commands that find it with
+    --local (its URL and key read from its state directory)."""
+    log = tmp_path / "traffic.jsonl"
+    root = tmp_path / "domino"
+    for name in list(os.environ):
+        if name.startswith(("DOMINO_", "SNAKEMAKE_DOMINO_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv(ENV, str(log))  # the server process inherits it
+    proc = _serve(root, "--api-flavor", flavor, "--project", "tester/contract-local")
+    monkeypatch.delenv(ENV)
+    try:
+        _read_banner(proc)
+        local = ["--local", "--root", str(root), "--project", "tester/contract-local"]
+        for argv in (["jobs", "list"], ["schedule", "list"], ["doctor", "--no-canary"]):
+            code = main([*argv, *local])
+            assert code == 0, capsys.readouterr().err
+    finally:
+        _stop(proc)
+    assert_keeps_contract(log, {"version", "find project", "list jobs", "list scheduled jobs"})
 
 
 def _run_jobs_commands(domino: DominoServer, project: str, cli) -> None:
