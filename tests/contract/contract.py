@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from . import domino_shapes as d
 from . import schedule_shapes as s
+from . import v1_shapes as v1
 from .shapes import BOOL, INT, NUM, RAW, STR, Field, Flavored, Shape, arr, enum, req
 
 LOCAL_PREFIX = "/_local/"
@@ -42,7 +43,7 @@ IDS = {"projectId": OBJECT_ID, "jobId": OBJECT_ID}
 
 CALLS: tuple[Call, ...] = (
     # pd 2.2 routes.deployment_version; Domino.__init__ reads its "version"
-    Call("version", "GET", "/version", "pd 2.2 routes.py deployment_version", answer=d.VERSION),
+    Call("version", "GET", "/version", "pd 2.2 routes.py deployment_version", answer=v1.VERSION),
     # A deployment's own API descriptions (DESIGN.md's last source; `snakemake-domino doctor`
     # reads them): the answer is an OpenAPI/Swagger document, whatever it describes
     Call(
@@ -97,24 +98,24 @@ CALLS: tuple[Call, ...] = (
     Call(
         "commits", "GET", f"{V1}/commits",
         "python-domino 2.2 routes.py commits_list; tests/test_projects.py, tests/test_files.py",
-        answer=d.COMMIT_LIST,
+        answer=v1.COMMIT_LIST,
     ),
     # apiary: Project files; pd 2.2 routes.files_list (path "/" gives ".../{commitId}//")
     Call(
         "list files", "GET", f"{V1}/files/{{commitId}}/{{path*}}",
         "apiary.apib: Project files > Get a list of files in a commit; python-domino 2.2 "
-        "files_list", answer=d.FILE_LIST,
+        "files_list", answer=v1.FILE_LIST,
     ),
     Call(
         "list files (root)", "GET", f"{V1}/files/{{commitId}}",
         "apiary.apib: Project files (path '/'); python-domino 2.2 files_list",
-        answer=d.FILE_LIST,
+        answer=v1.FILE_LIST,
     ),
     # apiary: File uploads (PUT, raw body, 201); pd 2.2 routes.files_upload
     Call(
         "upload file", "PUT", f"{V1}/{{path*}}",
         "apiary.apib: File uploads > Upload a file to a project",
-        body=RAW, answer=d.UPLOADED_FILE, status=201,
+        body=RAW, answer=v1.UPLOADED_FILE, status=201,
     ),
     # apiary: File contents (deprecated; pd 2.2 routes.blobs_get): raw bytes by blob key
     Call(
@@ -189,22 +190,22 @@ CALLS: tuple[Call, ...] = (
     # apiary: Project runs, Run status (the v1 runs; pd 2.2 runs_list / runs_start / runs_status)
     Call(
         "list runs", "GET", f"{V1}/runs", "apiary.apib: Project runs > Get a list of runs",
-        answer=d.RUN_LIST,
+        answer=v1.RUN_LIST,
     ),
     Call(
         "start run", "POST", f"{V1}/runs", "apiary.apib: Project runs > Start a run",
-        body=d.START_RUN_REQUEST, answer=d.STARTED_RUN,
+        body=v1.START_RUN_REQUEST, answer=v1.STARTED_RUN,
     ),
     Call(
         "run status", "GET", f"{V1}/runs/{{runId}}",
-        "apiary.apib: Run status > Get the status of a run", answer=d.RUN_STATUS,
+        "apiary.apib: Run status > Get the status of a run", answer=v1.RUN_STATUS,
     ),
     # apiary: Run logs; pd 2.2 routes.runs_stdout / domino.py get_run_log
     Call(
         "run stdout", "GET", f"{V1}/run/{{runId}}/stdout",
         "apiary.apib: Run logs; python-domino 2.2 routes.py runs_stdout / domino.py get_run_log",
         query={"previewNumberOfLines": Field(INT)},
-        answer=d.RUN_STDOUT,
+        answer=v1.RUN_STDOUT,
     ),
     # compute environments: 5.0 getUseableEnvironments (python-domino 2.2
     # _useable_environments_list, what job_start checks an environment id against),

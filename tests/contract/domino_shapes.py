@@ -179,47 +179,6 @@ JOB_RUNTIME = obj(
 # .name, an object, where 5.0 has the tier's name as a string; no fuller description on hand
 JOB_RUNTIME_LATEST = open_obj(hardwareTier=req(open_obj(id=req(STR), name=req(STR))))
 
-# apiary data structure "Run status" (v1 runs): no attribute marked required
-RUN_STATUS = obj(
-    id=STR,
-    projectId=STR,
-    number=NUM,
-    startingUserId=STR,
-    queued=NUM,
-    started=NUM,
-    completed=NUM,
-    status=enum(
-        "Queued", "Scheduled", "Preparing", "Building", "Pulling", "Running", "Serving",
-        "StopRequested", "StopAndDiscardRequested", "Stopping", "Finishing", "Stopped",
-        "Succeeded", "Failed", "Error",
-    ),
-    commitId=STR,
-    executor=STR,
-    outputCommitId=STR,
-    title=STR,
-    isArchived=BOOL,
-    postProcessedTimestamp=NUM,
-    diagnosticStatistics=obj(isError=BOOL, data=arr(obj(key=STR, value=ANY))),
-    isCompleted=BOOL,
-    hardwareTierId=STR,
-)
-# apiary "Project runs" > Get a list of runs
-RUN_LIST = obj(objectType=STR, uri=STR, data=arr(RUN_STATUS))
-# apiary "Project runs" > Start a run
-START_RUN_REQUEST = obj(
-    command=req(arr(STR)),
-    isDirect=req(BOOL),
-    title=STR,
-    tier=STR,
-    commitId=STR,
-    publishApiEndpoint=BOOL,
-    datasetConfig=STR,
-)
-STARTED_RUN = obj(runId=STR, message=STR)
-
-# apiary "Run logs" (attributes setup, stdout); pd 2.2 get_run_log reads both by key
-RUN_STDOUT = obj(setup=req(STR), stdout=req(STR))
-
 # -- projects, tiers, users --------------------------------------------------------------------
 
 # 5.0 domino.server.projects.api.ProjectGatewayOverview; pd 2.2 project_id reads `id`
@@ -337,31 +296,6 @@ PROJECT_COMMIT = obj(id=req(STR), name=req(STR), commitTime=req(INT))
 
 # 5.0 domino.nucleus.file.ProjectFileDeprecated (v4 file listings)
 PROJECT_FILE = obj(path=req(STR), lastModified=req(INT), size=req(INT), key=req(STR))
-
-# -- files (v1) -------------------------------------------------------------------------------
-
-# GET /v1/projects/{owner}/{project}/commits: pd tests/test_projects.py mocks a list of ids
-# (and pd 2.2 _validate_commit_id compares items to an id); pd tests/test_files.py mocks a
-# list of {"id": ...} objects (and files_download reads commits[0]["id"]). Either is Domino's.
-COMMIT_LIST = arr(one_of(STR, open_obj(id=req(STR))))
-
-# GET /v1/projects/{owner}/{project}/files/{commitId}/{path}: apiary gives no attributes;
-# pd tests/test_projects.py mocks {"data": [{"path", "key"}]}, pd README's example reads
-# file["path"], file["url"], file["key"]; size and lastModified as the upload answer names
-# them. Incomplete, so open.
-FILE_LIST = open_obj(
-    data=req(arr(open_obj(path=req(STR), key=STR, url=STR, size=INT, lastModified=INT))),
-)
-
-# apiary "File uploads" (PUT, 201): every attribute marked required; no commit is named
-UPLOADED_FILE = obj(
-    path=req(STR), lastModified=req(NUM), size=req(NUM), key=req(STR), url=req(STR)
-)
-
-# GET /version: pd 2.2 Domino.__init__ reads deployment_version()["version"]; other fields
-# are not described anywhere on hand
-VERSION = open_obj(version=req(STR))
-
 
 # -- compute environments ------------------------------------------------------------------
 VISIBILITY = enum("Global", "Private", "Organization")

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import domino_shapes as d
 from . import schedule_shapes as s
+from . import v1_shapes as v1
 from .checker import Violation, check_record, check_value, match
 from .contract import CALLS, LOCAL_PREFIX
 from .samples import sample
@@ -133,7 +134,7 @@ def test_a_wrong_status_or_a_non_json_answer_fails() -> None:
     v = only(check_record(start_job(status=201)))
     assert (v.where, v.problem) == ("status", "201, documented 200")
     upload = record("PUT", "/v1/projects/me/p/data/a.csv", body_kind="raw", body=3,
-                    answer=sample(d.UPLOADED_FILE))
+                    answer=sample(v1.UPLOADED_FILE))
     assert check_record({**upload, "status": 201}) == []
     v = only(check_record({**upload, "status": 201, "answer_kind": "raw", "answer": 10}))
     assert v.where == "answer" and "not JSON" in v.problem
