@@ -51,10 +51,11 @@ def fire_and_wait(client: DominoClient, schedule_id: str, timeout: float = 400) 
     return job
 
 
-def rule_jobs(jobs: list[Job]) -> dict[str, str]:
-    """'rule wildcards' -> tier of the executor's jobs (titled 'snakemake RULE [WC] [run..]')."""
+def rule_jobs(client, jobs: list[Job]) -> dict[str, str]:
+    """'rule wildcards' -> tier of the executor's jobs (titled 'snakemake RULE [WC] [run..]'),
+    the tier from each job's runtime execution details."""
     found = {}
-    for job in jobs:
+    for job in map(client.with_tier, jobs):
         words = job.title.split(" [run ")[0].split()
         if words and words[0] == "snakemake":
             found[" ".join(words[1:])] = job.tier_name
@@ -87,9 +88,10 @@ def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch)
         log = client.job_log(first.id)
         assert first.status == "Succeeded", log[-3000:]
         assert first.title == "retrain" and first.raw["statuses"]["isScheduled"] is True
-        assert first.tier_name == "Small"
+        # the tier a job ran on: its runtime execution details (5.0's Job names none)
+        assert client.with_tier(first).tier_name == "Small"
         jobs, _ = client.list_jobs(page_size=100)
-        assert rule_jobs(jobs) == EXPECTED_TIERS
+        assert rule_jobs(client, jobs) == EXPECTED_TIERS
         assert len(jobs) == 1 + len(EXPECTED_TIERS)
         assert all(j.status == "Succeeded" for j in jobs)
 
@@ -134,4 +136,5 @@ def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch)
         assert third.status == "Succeeded", client.job_log(third.id)[-3000:]
         latest, _ = client.list_jobs(page_size=100)
         rerun = latest[: len(latest) - len(again) - 1]
-        assert sorted(rule_jobs(rerun)) == ["combine", "fit model=forest", "predict", "score"]
+        assert sorted(rule_jobs(client, rerun)) == [
+            "combine", "fit model=forest", "predict", "score"]
