@@ -6,7 +6,6 @@ partial merge would make it unclear which tiers a project really has).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .configerror import ConfigError
+from .configerror import ConfigError, read_list_file
 from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, validate_environments
 
 __all__ = ["ConfigError", "ServerConfig", "Tier"]
@@ -144,26 +143,7 @@ class ServerConfig:
 
 def load_tiers_file(path: Path) -> tuple[Tier, ...]:
     """Read tiers from YAML or JSON: a list of tiers, or a mapping with a `tiers` list."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read tiers file {path}: {exc.strerror}") from exc
-    try:
-        if str(path).endswith(".json"):
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:
-        raise ConfigError(f"tiers file {path} is not valid YAML/JSON: {exc}") from exc
-    if isinstance(data, dict):
-        data = data.get("tiers")
-    if not isinstance(data, list) or not data:
-        raise ConfigError(
-            f"tiers file {path} must hold a non-empty list of tiers "
-            "(or a mapping with a 'tiers' list)"
-        )
+    data = read_list_file(path, "tiers")
     tiers = tuple(_tier_from_mapping(item, i, path) for i, item in enumerate(data))
     if not any(t.is_default for t in tiers):
         # the first tier is the natural default when the file names none

@@ -11,14 +11,13 @@ another virtualenv to give one other software. Each has one revision (number 1).
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .configerror import ConfigError
+from .configerror import ConfigError, read_list_file
 
 _KEYS = {"id", "name", "python", "default"}
 # the server's own Python, the default environment (ids as before environments were named)
@@ -80,26 +79,7 @@ DEFAULT_ENVIRONMENTS: tuple[ComputeEnvironment, ...] = (
 
 def load_environments_file(path: Path) -> tuple[ComputeEnvironment, ...]:
     """Read environments from YAML or JSON: a list, or a mapping with an `environments` list."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read environments file {path}: {exc.strerror}") from exc
-    try:
-        if str(path).endswith(".json"):
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:
-        raise ConfigError(f"environments file {path} is not valid YAML/JSON: {exc}") from exc
-    if isinstance(data, dict):
-        data = data.get("environments")
-    if not isinstance(data, list) or not data:
-        raise ConfigError(
-            f"environments file {path} must hold a non-empty list of environments (or a "
-            "mapping with an 'environments' list)"
-        )
+    data = read_list_file(path, "environments")
     found = tuple(_from_mapping(item, i, path) for i, item in enumerate(data))
     if not any(e.is_default for e in found):
         first = found[0]
