@@ -1,4 +1,4 @@
-"""The Snakemake executor: a thin conductor over the domino client package and transfer.py.
+"""The Snakemake executor: a thin conductor over the domino client package and files/transfer.py.
 
 One Snakemake job (or group job) becomes one Domino job: its inputs are pushed into the
 project, the job starts at the commit that holds them with Snakemake's own job command on
@@ -17,9 +17,7 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.accounting.account import RunAccount
 from snakemake_executor_domino.cancel import Canceller, Registry
-from snakemake_executor_domino.checks import JobChecks
 from snakemake_executor_domino.command import portable_command
 from snakemake_executor_domino.connection import ConfigurationError, connect
 from snakemake_executor_domino.domino import (
@@ -28,10 +26,21 @@ from snakemake_executor_domino.domino import (
     Job,
     is_transient,
 )
-from snakemake_executor_domino.environments import EnvironmentResolver
-from snakemake_executor_domino.escalation import Escalations
-from snakemake_executor_domino.failures import memory_note
-from snakemake_executor_domino.jobs import (
+from snakemake_executor_domino.files.outputs import (
+    OutputPlan,
+    members,
+    plan_outputs,
+    recorder_command,
+)
+from snakemake_executor_domino.files.sources import ensure_dominoignore, push_workflow_files
+from snakemake_executor_domino.files.transfer import (
+    FileHasher,
+    OutsideLinkError,
+    Transfer,
+    TransferError,
+    project_path,
+)
+from snakemake_executor_domino.job_identity import (
     describe_job,
     job_title,
     local_inputs,
@@ -39,25 +48,16 @@ from snakemake_executor_domino.jobs import (
     save_job_log,
     tail,
 )
-from snakemake_executor_domino.journal import Journal, job_key
-from snakemake_executor_domino.outputs import (
-    OutputPlan,
-    members,
-    plan_outputs,
-    recorder_command,
-)
-from snakemake_executor_domino.placement import TierPlanner
+from snakemake_executor_domino.placement.environment import EnvironmentResolver
+from snakemake_executor_domino.placement.escalation import Escalations
+from snakemake_executor_domino.placement.failures import memory_note
+from snakemake_executor_domino.placement.planner import TierPlanner
+from snakemake_executor_domino.placement.preflight import JobChecks
+from snakemake_executor_domino.placement.tiers import TierResolver
 from snakemake_executor_domino.polling import JobPoller
+from snakemake_executor_domino.runs.account import RunAccount
+from snakemake_executor_domino.runs.journal import Journal, job_key
 from snakemake_executor_domino.signals import take_over_sigterm
-from snakemake_executor_domino.sources import ensure_dominoignore, push_workflow_files
-from snakemake_executor_domino.tiers import TierResolver
-from snakemake_executor_domino.transfer import (
-    FileHasher,
-    OutsideLinkError,
-    Transfer,
-    TransferError,
-    project_path,
-)
 
 LOCAL_POLL_SECONDS = 1.0
 REMOTE_POLL_SECONDS = 5.0

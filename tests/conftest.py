@@ -33,7 +33,7 @@ class DominoServer:
     def jobs(self, project: str) -> list:
         """The server's own records of the project's jobs, newest first: they know what the
         API does not say, such as the tier a job ran on (Domino 5.0's Job names none)."""
-        from snakemake_executor_domino.local.models import ALL_STATUSES
+        from snakemake_executor_domino.local.store.rows import ALL_STATUSES
 
         store = self.server.backend.store
         owner, name = project.split("/")

@@ -21,6 +21,8 @@ COMMAND_GROUPS = {
     "runs": "earlier runs: summary of time and cost, timeline picture",
     "doctor": "check a Domino end to end before the first run (one line per check)",
 }
+# where a command's module name differs from the command (module names are unique in the package)
+MODULES = {"provenance": "provenance_cmd"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,9 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
     for name, help_text in COMMAND_GROUPS.items():
         try:
-            module = importlib.import_module(f"{__name__}.{name}")
+            module_name = f"{__name__}.{MODULES.get(name, name)}"
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
+            if exc.name != module_name:
                 raise
             continue
         module.register(groups.add_parser(name, help=help_text, description=help_text))

@@ -84,10 +84,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     from snakemake_executor_domino.cli import CliError
     from snakemake_executor_domino.local.config import ConfigError, default_root
-    from snakemake_executor_domino.local.faultspec import FaultSpecError
-    from snakemake_executor_domino.local.isolation import IsolationUnavailable
-    from snakemake_executor_domino.local.rootlock import RootInUse
+    from snakemake_executor_domino.local.faults.spec import FaultSpecError
+    from snakemake_executor_domino.local.jobs.isolation import IsolationUnavailable
     from snakemake_executor_domino.local.server import LocalDomino
+    from snakemake_executor_domino.local.store.rootlock import RootInUse
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port} is not a port number (0-65535)")

@@ -35,8 +35,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    from snakemake_executor_domino.accounting.records import read_runs
-    from snakemake_executor_domino.accounting.text import duration, money, table
+    from snakemake_executor_domino.report.records import read_runs
+    from snakemake_executor_domino.report.summary_text import duration, money, table
 
     runs = read_runs(_workdir(args))
     summaries = [(run, _summary(run)) for run in runs]
@@ -60,9 +60,9 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from snakemake_executor_domino.accounting import timeline
-    from snakemake_executor_domino.accounting.spans import from_record
-    from snakemake_executor_domino.accounting.text import format_summary
+    from snakemake_executor_domino.report import timeline
+    from snakemake_executor_domino.report.spans import from_record
+    from snakemake_executor_domino.report.summary_text import format_summary
 
     run = find_run(_workdir(args), args.run)
     summary = _summary(run)
@@ -90,7 +90,7 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def find_run(workdir: Path, ref: str) -> Any:
-    from snakemake_executor_domino.accounting.records import read_run, run_files
+    from snakemake_executor_domino.report.records import read_run, run_files
 
     files = run_files(workdir)
     if not files:
@@ -107,8 +107,8 @@ def find_run(workdir: Path, ref: str) -> Any:
 
 
 def _summary(run: Any) -> Any:
-    from snakemake_executor_domino.accounting.spans import from_record
-    from snakemake_executor_domino.accounting.summary import summarise
+    from snakemake_executor_domino.report.spans import from_record
+    from snakemake_executor_domino.report.summary import summarise
 
     return summarise(run.run_id, [from_record(j) for j in run.jobs],
                      [t.name for t in run.tiers])

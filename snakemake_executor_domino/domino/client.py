@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from snakemake_executor_domino.domino import parse, routes
 from snakemake_executor_domino.domino.deployment import DeploymentCalls
-from snakemake_executor_domino.domino.environments import EnvironmentCalls
+from snakemake_executor_domino.domino.environment_calls import EnvironmentCalls
 from snakemake_executor_domino.domino.errors import (
     DominoAuthError,
     DominoError,

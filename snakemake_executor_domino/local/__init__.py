@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .server import LocalDomino
+    from snakemake_executor_domino.local.server import LocalDomino
 
 __all__ = ["LocalDomino"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "LocalDomino":
-        from .server import LocalDomino
+        from snakemake_executor_domino.local.server import LocalDomino
 
         return LocalDomino
     raise AttributeError(name)

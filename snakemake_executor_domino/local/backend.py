@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .blobs import BlobStore
-from .config import ServerConfig
-from .runner import Runner
-from .schedule_store import ScheduleStore
-from .scheduler import Scheduler
-from .store import Store
+from snakemake_executor_domino.local.config import ServerConfig
+from snakemake_executor_domino.local.jobs.runner import Runner
+from snakemake_executor_domino.local.jobs.scheduler import Scheduler
+from snakemake_executor_domino.local.store.blobs import BlobStore
+from snakemake_executor_domino.local.store.database import Store
+from snakemake_executor_domino.local.store.schedule_queries import ScheduleStore
 
 
 @dataclass
@@ -25,7 +25,8 @@ class Backend:
 
     @classmethod
     def open(cls, config: ServerConfig, api_key: str) -> Backend:
-        """Open the state under config.root; the caller holds the root's lock (rootlock.py)."""
+        """Open the state under config.root; the caller holds the root's lock
+        (local/store/rootlock.py)."""
         config.root.mkdir(parents=True, exist_ok=True)
         store = Store(config.db_path)
         blobs = BlobStore(config.blobs_dir)

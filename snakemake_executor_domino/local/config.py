@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .configerror import ConfigError, read_list_file
-from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, validate_environments
+from snakemake_executor_domino.local.configerror import ConfigError, read_list_file
+from snakemake_executor_domino.local.jobs.compute_envs import (
+    DEFAULT_ENVIRONMENTS,
+    ComputeEnvironment,
+    validate_environments,
+)
 
 __all__ = ["ConfigError", "ServerConfig", "Tier"]
-from .flavor import DEFAULT_FLAVOR, FLAVORS, Flavor
+from snakemake_executor_domino.local.api.flavor import DEFAULT_FLAVOR, FLAVORS, Flavor
 
 GIB = 1024**3
 TIER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -82,12 +86,12 @@ class ServerConfig:
     public_url: str = ""
     # isolation.MODES; None: $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
     job_isolation: str | None = None
-    # which of Domino's documented API variants the server answers in (flavor.py)
+    # which of Domino's documented API variants the server answers in (local/api/flavor.py)
     flavor: Flavor = FLAVORS[DEFAULT_FLAVOR]
     # when this server started: the tiers' creation time (they are born with the config)
     started_ms: int = 0
 
-    # compute environments (environments.py); the first flagged default is the default
+    # compute environments (local/jobs/compute_envs.py); the first flagged default is the default
     environments: tuple[ComputeEnvironment, ...] = DEFAULT_ENVIRONMENTS
 
     def __post_init__(self) -> None:

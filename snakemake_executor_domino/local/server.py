@@ -19,15 +19,25 @@ from pathlib import Path
 import requests
 import uvicorn
 
-from .app import create_app
-from .backend import Backend
-from .config import DEFAULT_TIERS, ServerConfig, Tier, default_username, load_tiers_file
-from .environments import DEFAULT_ENVIRONMENTS, ComputeEnvironment, load_environments_file
-from .faults import FaultInjector
-from .faultspec import FaultSpec, as_spec
-from .flavor import flavor
-from .isolation import resolve_mode
-from .rootlock import RootLock
+from snakemake_executor_domino.local.api.app import create_app
+from snakemake_executor_domino.local.api.flavor import flavor
+from snakemake_executor_domino.local.backend import Backend
+from snakemake_executor_domino.local.config import (
+    DEFAULT_TIERS,
+    ServerConfig,
+    Tier,
+    default_username,
+    load_tiers_file,
+)
+from snakemake_executor_domino.local.faults.injector import FaultInjector
+from snakemake_executor_domino.local.faults.spec import FaultSpec, as_spec
+from snakemake_executor_domino.local.jobs.compute_envs import (
+    DEFAULT_ENVIRONMENTS,
+    ComputeEnvironment,
+    load_environments_file,
+)
+from snakemake_executor_domino.local.jobs.isolation import resolve_mode
+from snakemake_executor_domino.local.store.rootlock import RootLock
 
 PROJECT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 START_TIMEOUT_SECONDS = 20
@@ -71,7 +81,7 @@ class LocalDomino:
             stop_grace_seconds=stop_grace_seconds,
             # isolation.MODES, else $SNAKEMAKE_DOMINO_LOCAL_ISOLATION, else auto
             job_isolation=resolve_mode(isolation),
-            # None reads $SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else Domino 5.0's (flavor.py)
+            # None reads $SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else Domino 5.0's (local/api/flavor.py)
             flavor=flavor(api_flavor),
         )
         self.url = ""
@@ -82,7 +92,8 @@ class LocalDomino:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._lock = RootLock(self.root)
-        # fault injection (faults.py): None reads $SNAKEMAKE_DOMINO_LOCAL_FAULTS; "off" is off
+        # fault injection (local/faults/injector.py): None reads
+        # $SNAKEMAKE_DOMINO_LOCAL_FAULTS; "off" is off
         self.fault_spec = FaultSpec.from_env() if faults is None else as_spec(faults)
         self.faults: FaultInjector | None = None
 

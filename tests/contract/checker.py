@@ -1,6 +1,6 @@
 """Check recorded requests and answers against the contract (contract.py).
 
-A record is one line of the local Domino's traffic log (local/traffic.py): method, path,
+A record is one line of the local Domino's traffic log (local/api/traffic.py): method, path,
 query pairs, the request body (JSON, raw bytes or none), the answer's status and JSON body,
 and the API flavor the server spoke. `check_record` returns every way it breaks the
 contract; each Violation names the call, the field and the source.

@@ -1,4 +1,4 @@
-"""A local Domino that records its traffic (local/traffic.py), and the report of a recording
+"""A local Domino that records its traffic (local/api/traffic.py), and the report of a recording
 checked against the contract."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from snakemake_executor_domino.local.api.traffic import ENV
 from snakemake_executor_domino.local.server import LocalDomino
-from snakemake_executor_domino.local.traffic import ENV
 
 from .checker import Violation, check_record, is_local_extra, match
 

@@ -1,7 +1,7 @@
 """Every request the plugin and `snakemake-domino` send, and every answer the local Domino
 gives, recorded on the wire and held to Domino's documents (contract.py).
 
-The local Domino records its traffic (local/traffic.py); a real `snakemake --executor domino`
+The local Domino records its traffic (local/api/traffic.py); a real `snakemake --executor domino`
 run of the example pipeline and the CLI commands talk to it; then each record must match a
 documented call: route, query parameters, body fields and types, answer fields and types.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from snakemake_executor_domino.cli import main
-from snakemake_executor_domino.local.traffic import ENV
-from snakemake_executor_domino.local.urls import ROUTES
+from snakemake_executor_domino.local.api.route_table import ROUTES
+from snakemake_executor_domino.local.api.traffic import ENV
 from tests.conftest import DominoServer, run_snakemake
 from tests.local.test_cli import _serve, _stop
 from tests.local.test_restart import _read_banner

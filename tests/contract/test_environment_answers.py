@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from snakemake_executor_domino.local.environments import derived_id
+from snakemake_executor_domino.local.jobs.compute_envs import derived_id
 from snakemake_executor_domino.local.server import LocalDomino
 
 from .checker import check_record

@@ -1,4 +1,4 @@
-"""The traffic recorder (local/traffic.py): what it writes, and what it never writes."""
+"""The traffic recorder (local/api/traffic.py): what it writes, and what it never writes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 
 import requests
 
-from snakemake_executor_domino.local.traffic import ENV, TrafficRecorder
+from snakemake_executor_domino.local.api.traffic import ENV, TrafficRecorder
 
 from .recording import read, recording_domino
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from snakemake_executor_domino.local.environments import derived_id
-from snakemake_executor_domino.local.jobenv import ENVIRONMENT_ID
+from snakemake_executor_domino.local.jobs.compute_envs import derived_id
+from snakemake_executor_domino.local.jobs.jobenv import ENVIRONMENT_ID
 from tests.conftest import run_snakemake
 
 pytestmark = pytest.mark.slow

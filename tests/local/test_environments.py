@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from snakemake_executor_domino.local.config import ConfigError, ServerConfig
-from snakemake_executor_domino.local.environments import (
+from snakemake_executor_domino.local.jobs.compute_envs import (
     DEFAULT_ENVIRONMENTS,
     ComputeEnvironment,
     derived_id,
     load_environments_file,
 )
-from snakemake_executor_domino.local.jobenv import ENVIRONMENT_ID
+from snakemake_executor_domino.local.jobs.jobenv import ENVIRONMENT_ID
 from snakemake_executor_domino.local.server import LocalDomino
 from tests.local.conftest import make_api
 

@@ -1,5 +1,5 @@
 """API flavors: the same local Domino answers in Domino 5.0's shapes or in newer Domino's,
-as its flavor says (snakemake_executor_domino/local/flavor.py names each source)."""
+as its flavor says (snakemake_executor_domino/local/api/flavor.py names each source)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.local.flavor import FLAVOR_ENV, FlavorError
+from snakemake_executor_domino.local.api.flavor import FLAVOR_ENV, FlavorError
 from snakemake_executor_domino.local.server import LocalDomino
 
 from .conftest import Api, make_api

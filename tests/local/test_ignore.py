@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.local.ignore import IgnoreRules
+from snakemake_executor_domino.domino.ignore_rules import IgnoreRules
 
 RULES = IgnoreRules(
     """

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.local import isolation
-from snakemake_executor_domino.local.isolation import IsolationUnavailable
+from snakemake_executor_domino.local.jobs import isolation
+from snakemake_executor_domino.local.jobs.isolation import IsolationUnavailable
 from snakemake_executor_domino.local.server import LocalDomino
 from tests.conftest import unavailable
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from snakemake_executor_domino.local import memory
+from snakemake_executor_domino.local.jobs import memory
 
 HOLD = "import sys, time; b = b'x' * (64 * 2**20); print('ready', flush=True); time.sleep(60)"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.local.paths import BadPath, clean_dir_path, clean_file_path
+from snakemake_executor_domino.local.store.paths import BadPath, clean_dir_path, clean_file_path
 
 from .conftest import Api
 

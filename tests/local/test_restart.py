@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from snakemake_executor_domino.local.rootlock import RootInUse
 from snakemake_executor_domino.local.server import LocalDomino
+from snakemake_executor_domino.local.store.rootlock import RootInUse
 
 from .conftest import Api, job_processes, make_api, wait_until_gone
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.local import store as store_module
-from snakemake_executor_domino.local.models import Conflict, DirEntry, FileEntry
-from snakemake_executor_domino.local.store import Store
+from snakemake_executor_domino.local.store import database as store_module
+from snakemake_executor_domino.local.store.database import Store
+from snakemake_executor_domino.local.store.rows import Conflict, DirEntry, FileEntry
 
 
 def _entry(path: str) -> FileEntry:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from snakemake_executor_domino.local import usage
+from snakemake_executor_domino.local.jobs import usage
 from tests.local.conftest import Api
 
 MIB = 2**20

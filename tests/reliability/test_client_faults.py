@@ -215,7 +215,7 @@ def test_kill_fault_kind_kills_started_jobs(faulty, project):
 
 
 def test_parse_specs():
-    from snakemake_executor_domino.local.faultspec import FaultSpec, FaultSpecError
+    from snakemake_executor_domino.local.faults.spec import FaultSpec, FaultSpecError
 
     spec = FaultSpec.parse("rate=0.1,kinds=500,502,503,429,drop,slow,seed=7")
     assert spec is not None
@@ -242,7 +242,7 @@ def test_parse_specs():
 
 
 def test_env_var_and_cli_flag(tmp_path: Path, monkeypatch, capsys):
-    from snakemake_executor_domino.local.faultspec import ENV_VAR
+    from snakemake_executor_domino.local.faults.spec import ENV_VAR
     from snakemake_executor_domino.local.server import LocalDomino
 
     monkeypatch.setenv(ENV_VAR, "rate=1,kinds=503")

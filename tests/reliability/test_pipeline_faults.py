@@ -131,7 +131,7 @@ def test_ten_percent_faults_of_every_kind_change_nothing(faulty, baseline, tmp_p
 
 def open_journal_entries(workdir: Path, client) -> list[str]:
     """Journal lines still open (submitted, never settled) once a run is over."""
-    from snakemake_executor_domino.journal import Journal
+    from snakemake_executor_domino.runs.journal import Journal
 
     journal = Journal(workdir, client.project_id)  # compacts: only open entries remain
     return journal.path.read_text().splitlines()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from snakemake_executor_domino.schedules import (
+from snakemake_executor_domino.domino.cron import (
     CronError,
     from_quartz,
     from_user,

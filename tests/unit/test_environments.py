@@ -6,7 +6,7 @@ import pytest
 
 from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino.models import Environment, EnvironmentRevision
-from snakemake_executor_domino.environments import EnvironmentResolver, split
+from snakemake_executor_domino.placement.environment import EnvironmentResolver, split
 
 STANDARD = Environment("a" * 24, "Standard", 2, is_default=True)
 GPU = Environment("b" * 24, "GPU Tools", 3)

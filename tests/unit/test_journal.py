@@ -1,4 +1,4 @@
-from snakemake_executor_domino.journal import Journal, job_key
+from snakemake_executor_domino.runs.journal import Journal, job_key
 
 
 def test_key_depends_on_command_tier_and_input_content():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.oom import TAIL_CHARS, out_of_memory
+from snakemake_executor_domino.placement.oom import TAIL_CHARS, out_of_memory
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from snakemake_interface_executor_plugins.utils import TargetSpec
 
-from snakemake_executor_domino.outputs import (
+from snakemake_executor_domino.files.outputs import (
     ManifestError,
     link_target,
     parse_manifest,

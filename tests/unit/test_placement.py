@@ -8,10 +8,10 @@ import pytest
 from snakemake.resources import Resources
 
 from snakemake_executor_domino.connection import ConfigurationError
-from snakemake_executor_domino.escalation import Escalations
-from snakemake_executor_domino.placement import TierPlanner
-from snakemake_executor_domino.sizing import Ask
-from snakemake_executor_domino.tiers import TierResolver
+from snakemake_executor_domino.placement.escalation import Escalations
+from snakemake_executor_domino.placement.planner import TierPlanner
+from snakemake_executor_domino.placement.sizing import Ask
+from snakemake_executor_domino.placement.tiers import TierResolver
 from tests.unit.test_sizing import GPU, LARGE, MEDIUM, SMALL, tier
 
 TIERS = [tier("Small", 1, 4, default=True), MEDIUM, LARGE, GPU]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.outputs import local_mode
-from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
+from snakemake_executor_domino.files.outputs import local_mode
+from snakemake_executor_domino.files.transfer import FileHasher, Transfer, TransferError
 from tests.conftest import DominoServer
 
 MANIFEST = ".snakemake/domino_outputs/job.json"

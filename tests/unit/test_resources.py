@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from snakemake.resources import Resource, Resources
 
-from snakemake_executor_domino.resources import (
+from snakemake_executor_domino.placement.resources import (
     UNKNOWN,
     evaluated_ask,
     is_default,
@@ -15,7 +15,7 @@ from snakemake_executor_domino.resources import (
     known_resource,
     known_tier,
 )
-from snakemake_executor_domino.sizing import Ask
+from snakemake_executor_domino.placement.sizing import Ask
 
 
 @dataclass

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.local import computeenv, isolation
-from snakemake_executor_domino.local.sandbox import (
+from snakemake_executor_domino.local.jobs import env_mounts as computeenv
+from snakemake_executor_domino.local.jobs import isolation
+from snakemake_executor_domino.local.jobs.sandbox import (
     Mount,
     bwrap_argv,
     job_mounts,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snakemake_executor_domino.domino import HardwareTier
-from snakemake_executor_domino.sizing import (
+from snakemake_executor_domino.placement.sizing import (
     Ask,
     by_size,
     largest,

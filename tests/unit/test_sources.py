@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from snakemake_executor_domino.sources import (
+from snakemake_executor_domino.files.sources import (
     DIRECTORY_SYNC,
     GIT_TRACKED,
     human_size,

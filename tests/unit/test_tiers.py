@@ -2,7 +2,7 @@ import pytest
 
 from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import HardwareTier
-from snakemake_executor_domino.tiers import TierResolver, describe
+from snakemake_executor_domino.placement.tiers import TierResolver, describe
 
 TIERS = [
     HardwareTier(id="small-k8s", name="Small", is_default=True),

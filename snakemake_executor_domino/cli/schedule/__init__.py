@@ -32,7 +32,7 @@ from snakemake_executor_domino.cli.schedule.create import cmd_create
 from snakemake_executor_domino.cli.schedule.show import cmd_list, cmd_show
 from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import DominoError, DominoNotFound
-from snakemake_executor_domino.schedules import CronError
+from snakemake_executor_domino.domino.cron import CronError
 
 
 def register(parser: argparse.ArgumentParser) -> None:

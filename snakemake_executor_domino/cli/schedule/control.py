@@ -9,7 +9,7 @@ import time
 from snakemake_executor_domino.cli.connect import client_from_args
 from snakemake_executor_domino.cli.schedule.text import PREVIEW_FIRES
 from snakemake_executor_domino.domino import DominoClient, Job
-from snakemake_executor_domino.schedules import from_quartz, parse_timezone, preview
+from snakemake_executor_domino.domino.cron import from_quartz, parse_timezone, preview
 
 WAIT_POLL_SECONDS = 2.0
 

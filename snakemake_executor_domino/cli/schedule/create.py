@@ -16,7 +16,7 @@ from snakemake_executor_domino.cli.connect import client_from_args
 from snakemake_executor_domino.cli.schedule.text import PREVIEW_FIRES, mode_text
 from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import DominoClient, ScheduleSpec
-from snakemake_executor_domino.schedules import CronError, from_user, parse_timezone, preview
+from snakemake_executor_domino.domino.cron import CronError, from_user, parse_timezone, preview
 
 TITLE_LIMIT = 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -113,7 +113,7 @@ def _default_title(command: str) -> str:
 
 
 def _resolve_tier(client: DominoClient, wanted: str | None) -> Any:
-    from snakemake_executor_domino.tiers import TierResolver
+    from snakemake_executor_domino.placement.tiers import TierResolver
 
     try:
         resolver = TierResolver(client.hardware_tiers(), None, client.project.default_tier_id)
@@ -130,8 +130,8 @@ def _resolve_tier(client: DominoClient, wanted: str | None) -> Any:
 
 
 def _push(client: DominoClient, paths: list[str]) -> None:
-    from snakemake_executor_domino.sources import ensure_dominoignore
-    from snakemake_executor_domino.transfer import FileHasher, Transfer, TransferError
+    from snakemake_executor_domino.files.sources import ensure_dominoignore
+    from snakemake_executor_domino.files.transfer import FileHasher, Transfer, TransferError
 
     workdir = Path.cwd()
     # Snakemake's .snakemake/ bookkeeping inside the scheduled run must stay out of the

@@ -21,7 +21,7 @@ from snakemake_executor_domino.cli.schedule.text import (
     run_text,
 )
 from snakemake_executor_domino.domino import DominoClient, DominoError, ScheduledJob, ScheduledRun
-from snakemake_executor_domino.schedules import from_quartz, parse_timezone, preview
+from snakemake_executor_domino.domino.cron import from_quartz, parse_timezone, preview
 
 
 def cmd_list(args: argparse.Namespace) -> int:

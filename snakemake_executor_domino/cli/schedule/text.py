@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from snakemake_executor_domino.domino import ScheduledJob, ScheduledRun
-from snakemake_executor_domino.schedules import CronError, from_quartz, parse_timezone
+from snakemake_executor_domino.domino.cron import CronError, from_quartz, parse_timezone
 
 PREVIEW_FIRES = 5
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from ..backend import Backend
+    from snakemake_executor_domino.local.backend import Backend
 
 
 def install_web(app: FastAPI, be: Backend) -> None:
     # imported here: the CLI imports `web.session` (stdlib only) without the web framework
-    from ._install import install
+    from snakemake_executor_domino.local.web._install import install
 
     install(app, be)

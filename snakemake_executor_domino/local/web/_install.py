@@ -9,11 +9,17 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from ..backend import Backend
-from .guard import LoginRequired, WebError, action_session, login_url, page_session
-from .routes import ACTIONS, PAGES, PUBLIC
-from .session import WebAuth
-from .templating import page
+from snakemake_executor_domino.local.backend import Backend
+from snakemake_executor_domino.local.web.guard import (
+    LoginRequired,
+    WebError,
+    action_session,
+    login_url,
+    page_session,
+)
+from snakemake_executor_domino.local.web.page_routes import ACTIONS, PAGES, PUBLIC
+from snakemake_executor_domino.local.web.session import WebAuth
+from snakemake_executor_domino.local.web.templating import page
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..models import Job
+from snakemake_executor_domino.local.store.rows import Job
 
 
 def clock(ms: int | None) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Request, Response
 
-from .session import SESSION_TTL_SECONDS, Session, WebAuth
+from snakemake_executor_domino.local.web.session import SESSION_TTL_SECONDS, Session, WebAuth
 
 COOKIE_PREFIX = "domino_local_session"
 

@@ -1,4 +1,4 @@
-"""Request handling of the web pages; the route table is in routes.py.
+"""Request handling of the web pages; the route table is in page_routes.py.
 
 Plain `def` handlers (FastAPI runs them in its thread pool): they read SQLite and files.
 """
@@ -16,16 +16,21 @@ from fastapi.responses import (
     StreamingResponse,
 )
 
-from snakemake_executor_domino.accounting.spans import title_run
-
-from ..auth import backend
-from ..backend import Backend
-from ..jobs_api import JOB_STATUS_FILTERS
-from ..models import ACTIVE_STATUSES, ALL_STATUSES, Commit, Job, NotFound, Project
-from ..paths import BadPath, clean_dir_path, clean_file_path
-from . import views
-from .files import file_headers, preview
-from .guard import (
+from snakemake_executor_domino.local.api.auth import backend
+from snakemake_executor_domino.local.api.jobs_api import JOB_STATUS_FILTERS
+from snakemake_executor_domino.local.backend import Backend
+from snakemake_executor_domino.local.store.paths import BadPath, clean_dir_path, clean_file_path
+from snakemake_executor_domino.local.store.rows import (
+    ACTIVE_STATUSES,
+    ALL_STATUSES,
+    Commit,
+    Job,
+    NotFound,
+    Project,
+)
+from snakemake_executor_domino.local.web import views
+from snakemake_executor_domino.local.web.file_views import file_headers, preview
+from snakemake_executor_domino.local.web.guard import (
     WebError,
     action_session,
     check_csrf,
@@ -36,10 +41,11 @@ from .guard import (
     set_session_cookie,
     web_auth,
 )
-from .redact import redacted_file
-from .schedules import project_schedules
-from .session import Session
-from .templating import job_url, page, project_url
+from snakemake_executor_domino.local.web.redact import redacted_file
+from snakemake_executor_domino.local.web.schedule_section import project_schedules
+from snakemake_executor_domino.local.web.session import Session
+from snakemake_executor_domino.local.web.templating import job_url, page, project_url
+from snakemake_executor_domino.report.spans import title_run
 
 JOBS_PER_PAGE = 50
 REFRESH_PROJECT_SECONDS = 3

@@ -12,10 +12,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
-from ..auth import backend
-from . import format as fmt
-from .guard import current_session
-from .redact import redact
+from snakemake_executor_domino.local.api.auth import backend
+from snakemake_executor_domino.local.web import format as fmt
+from snakemake_executor_domino.local.web.guard import current_session
+from snakemake_executor_domino.local.web.redact import redact
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # no script at all: the pages need none, so an injected <script> could not run even if

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..backend import Backend
-from ..models import ACTIVE_STATUSES, FileEntry, Job
-from .files import Preview, preview
+from snakemake_executor_domino.local.backend import Backend
+from snakemake_executor_domino.local.store.rows import ACTIVE_STATUSES, FileEntry, Job
+from snakemake_executor_domino.local.web.file_views import Preview, preview
 
 LOG_TAIL_BYTES = 128 * 1024
 MAX_PREVIEWS = 12  # inline pictures/texts per job page; the rest are links

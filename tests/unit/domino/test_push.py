@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from snakemake_executor_domino.transfer import FileHasher, Transfer
+from snakemake_executor_domino.files.transfer import FileHasher, Transfer
 from tests.unit.domino.conftest import PROJECT, recorded
 
 V4_HEAD = f"/v4/projects/{PROJECT.id}/commits/head"

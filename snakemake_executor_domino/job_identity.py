@@ -1,0 +1,64 @@
+"""How a Snakemake job looks on Domino: its title, its files, its saved log."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
+
+from snakemake_executor_domino.domino import Job
+from snakemake_executor_domino.files.outputs import plan_outputs
+
+LOG_DIR = Path(".snakemake") / "domino_logs"
+TAIL_LINES = 20
+
+
+def _wildcards(job: JobExecutorInterface) -> str:
+    wildcards = getattr(job, "wildcards_dict", None) or {}
+    return ",".join(f"{key}={value}" for key, value in wildcards.items())
+
+
+def describe_job(job: JobExecutorInterface) -> str:
+    if job.is_group():
+        return f"group {job.name} ({', '.join(sorted({j.rule.name for j in job.jobs}))})"
+    wildcards = _wildcards(job)
+    return f"rule {job.rule.name}" + (f" ({wildcards})" if wildcards else "")
+
+
+def job_title(job: JobExecutorInterface, run_id: str) -> str:
+    """Unique per submission: how a start whose answer was lost is found again."""
+    name = f"group {job.name}" if job.is_group() else job.rule.name
+    wildcards = "" if job.is_group() else _wildcards(job)
+    parts = ["snakemake", name, wildcards, f"{run_marker(run_id)}{job.jobid} try {job.attempt}]"]
+    return " ".join(part for part in parts if part)
+
+
+def run_marker(run_id: str) -> str:
+    """The part of every title that names the workflow run (how cancel finds its jobs)."""
+    return f"[run {run_id} job "
+
+
+def local_inputs(job: JobExecutorInterface) -> list[str]:
+    """The job's input files that exist here (storage-backed ones are fetched in the job)."""
+    return [str(f) for f in job.input if os.path.exists(f)]
+
+
+def output_paths(job: JobExecutorInterface) -> tuple[list[str], list[str]]:
+    """(declared outputs and benchmarks, log files) of a job or of every group member."""
+    plan = plan_outputs(job)
+    return [*plan.required, *plan.optional], plan.logs
+
+
+def save_job_log(workdir: Path, job: JobExecutorInterface, domino_job: Job, text: str) -> Path:
+    name = re.sub(r"[^A-Za-z0-9_.=-]+", "_", f"{describe_job(job)}-{domino_job.number}")
+    path = workdir / LOG_DIR / f"{name.strip('_')}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> str:
+    kept = text.rstrip().splitlines()[-lines:]
+    return "\n".join(f"    {line}" for line in kept) or "    (the log is empty)"

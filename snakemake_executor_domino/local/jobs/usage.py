@@ -1,0 +1,113 @@
+"""What a finished job used: its CPU time and peak resident memory.
+
+The memory watchdog (memory.py) looks at the job's process tree in /proc every
+SAMPLE_SECONDS while the job runs; a Meter is what it looks with. Each look reads, for the
+spawned process and every descendant, the resident memory (whose sum the watchdog holds
+against the tier), the memory high-water mark (`VmHWM`, which a new program starts afresh)
+and the CPU time with that of the children each has waited for. The meter keeps the
+largest high-water mark and the largest CPU total it saw.
+
+So both numbers are as of the last look, at most a sample interval before the job ended,
+and a process that lives less than an interval is missed. The kernel's own account of a
+reaped child (`wait4`) is no better here: its peak counts the copy of this server a forked
+child starts as, so every job would seem to use at least the server's memory, and
+bubblewrap's pid namespace does not pass its job's CPU time on. Linux only; elsewhere
+nothing is measured.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from snakemake_executor_domino.local.store.database import Store
+
+PROC = Path("/proc")
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+@dataclass(frozen=True)
+class Usage:
+    cpu_seconds: float
+    peak_memory_bytes: int | None
+
+
+class Meter:
+    def __init__(self, proc_root: Path = PROC) -> None:
+        self.proc_root = proc_root
+        self.looks = 0
+        self.peak = 0
+        self.cpu_seconds = 0.0
+
+    def sample(self, root: int) -> int:
+        """Look at `root` and its descendants; the resident memory they hold together (the
+        watchdog's measure), keeping their peak and CPU time."""
+        rss, peak, ticks = 0, 0, 0
+        for pid, fields in self._tree(root):
+            status = _status(self.proc_root / str(pid) / "status")
+            rss += status.get("VmRSS:", 0)
+            peak = max(peak, status.get("VmHWM:", 0))
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        self.looks += 1
+        self.peak = max(self.peak, peak)
+        self.cpu_seconds = max(self.cpu_seconds, ticks / TICKS_PER_SECOND)
+        return rss
+
+    @property
+    def usage(self) -> Usage | None:
+        if not self.looks:
+            return None  # ended before the first look
+        return Usage(round(self.cpu_seconds, 3), self.peak or None)
+
+    def record(self, store: Store, job_id: str) -> None:
+        used = self.usage
+        if used is not None:
+            store.update_job(job_id, cpu_seconds=used.cpu_seconds,
+                             peak_memory_bytes=used.peak_memory_bytes)
+
+    def _tree(self, root: int) -> list[tuple[int, list[str]]]:
+        stats: dict[int, list[str]] = {}
+        children: dict[int, list[int]] = {}
+        for entry in _listdir(self.proc_root):
+            if entry.isdigit() and (fields := _stat(self.proc_root / entry / "stat")):
+                stats[int(entry)] = fields
+                children.setdefault(int(fields[1]), []).append(int(entry))
+        found, pending = [], [root]
+        while pending:
+            pid = pending.pop()
+            if pid in stats:
+                found.append((pid, stats[pid]))
+                pending.extend(children.get(pid, ()))
+        return found
+
+
+def _listdir(path: Path) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def _stat(path: Path) -> list[str] | None:
+    """The fields of /proc/<pid>/stat from the state on (fields[1] is the parent)."""
+    try:
+        stat = path.read_text()
+    except OSError:
+        return None  # gone meanwhile
+    # after the command name, which may hold spaces and parentheses
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields if len(fields) > 14 and fields[1].isdigit() else None
+
+
+def _status(path: Path) -> dict[str, int]:
+    """VmRSS and VmHWM of /proc/<pid>/status, in bytes (none for a zombie or a thread)."""
+    found = {}
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                name, value = line.split()[:2]
+                found[name] = int(value) * 1024  # reported in kB
+    except (OSError, ValueError):
+        pass
+    return found

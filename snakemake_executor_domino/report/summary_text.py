@@ -1,0 +1,109 @@
+"""The run summary as the short text table the executor logs and `runs show` prints."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from snakemake_executor_domino.report.summary import RuleUsage, Summary
+
+COST_NOTE = (
+    "cost is an estimate: each tier's centsPerMinute (as Domino reports it) times its "
+    "running minutes; Domino's own accounting may differ."
+)
+
+
+def duration(ms: int | float | None) -> str:
+    if ms is None:
+        return "-"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    if minutes < 60:
+        return f"{minutes} m {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} m"
+
+
+def memory(n: int | float | None) -> str:
+    if n is None:
+        return "-"
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit in ("B", "KiB") else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def money(cents: float | None) -> str:
+    return "-" if cents is None else f"${cents / 100:,.2f}"
+
+
+def table(rows: Sequence[Sequence[str]], right: set[int], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append(indent + "  ".join(cells).rstrip())
+    return lines
+
+
+def format_summary(summary: Summary) -> str:
+    statuses = ", ".join(f"{n} {status.lower()}" for status, n in summary.statuses.items())
+    lines = [
+        f"Domino run {summary.run_id}: {summary.jobs} job(s) ({statuses}), "
+        f"{duration(summary.wall_ms)} from the first submission to the last end."
+    ]
+    rows = [("TIER", "JOBS", "QUEUED", "RUNNING", "TIER-MIN", "EST. COST")]
+    for t in summary.tiers:
+        rows.append((t.tier, str(t.jobs), duration(t.queued_ms), duration(t.run_ms),
+                     f"{t.tier_minutes:.2f}", money(t.cents)))
+    rows.append(("all", str(summary.jobs), duration(summary.queued_ms),
+                 duration(summary.run_ms), f"{summary.tier_minutes:.2f}", money(summary.cents)))
+    lines += table(rows, right={1, 2, 3, 4, 5})
+    slowest = [
+        f"{s.label} #{s.number} {duration(s.run_ms)} on {s.tier or 'the default tier'}"
+        for s in summary.slowest
+    ]
+    if slowest:
+        lines.append("  slowest: " + "; ".join(slowest))
+    lines += _rule_table(summary.rules)
+    note = COST_NOTE
+    if summary.unpriced:
+        note += f" No price reported for: {', '.join(summary.unpriced)}."
+    lines += textwrap.wrap(note, width=96, initial_indent="  ", subsequent_indent="  ")
+    return "\n".join(lines)
+
+
+def _rule_table(rules: Sequence[RuleUsage]) -> list[str]:
+    rows = [("RULE", "JOBS", "TIER", "ASKED", "TIER HAS", "PEAK MEMORY", "MEAN CORES")]
+    for r in rules:
+        rows.append((
+            r.rule, str(r.jobs), r.tier, _asked(r), _has(r),
+            memory(r.peak_memory_bytes),
+            "-" if r.mean_cores is None else f"{r.mean_cores:.2f}",
+        ))
+    return table(rows, right={1, 5, 6})
+
+
+def _asked(rule: RuleUsage) -> str:
+    parts = []
+    if rule.threads is not None:
+        parts.append(f"{rule.threads} thread{'s' if rule.threads != 1 else ''}")
+    if rule.mem_mb is not None:
+        parts.append(f"{rule.mem_mb:g} MB")
+    return ", ".join(parts) or "-"
+
+
+def _has(rule: RuleUsage) -> str:
+    parts = []
+    if rule.tier_cores is not None:
+        parts.append(f"{rule.tier_cores:g} core{'s' if rule.tier_cores != 1 else ''}")
+    if rule.tier_memory_gib is not None:
+        parts.append(f"{rule.tier_memory_gib:g} GiB")
+    return ", ".join(parts) or "-"

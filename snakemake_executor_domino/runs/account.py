@@ -1,0 +1,213 @@
+"""RunAccount: the executor's bookkeeping of one run. Told of each submission and each
+finished Domino job, it writes the run's records (job lines, and for a succeeded job one
+provenance line per file pulled back) and at the end logs the run summary.
+
+Nothing here may fail a run: a record that cannot be written is a warning, never an error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from snakemake_executor_domino.domino import DominoClient, HardwareTier, Job
+from snakemake_executor_domino.report.records import JobRecord, RunLog, TierPrice
+from snakemake_executor_domino.report.spans import from_record
+from snakemake_executor_domino.report.summary import summarise
+from snakemake_executor_domino.report.summary_text import format_summary
+from snakemake_executor_domino.runs import job_facts as details
+from snakemake_executor_domino.runs.provenance import output_records
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the executor asked Domino for, for one submitted Snakemake job."""
+
+    snakemake_jobid: int | None
+    rule: str
+    wildcards: dict[str, str]
+    members: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...]  # rule, wildcards, files
+    tier_requested: str | None
+    tier: HardwareTier | None
+    threads: int | None
+    mem_mb: float | None
+    environment_id: str | None = None  # what the start named (None: the project's default)
+    environment_name: str | None = None
+
+
+def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
+          environment: Any = None) -> Asked:
+    """The facts of a Snakemake job (or group job) worth keeping, read once at submission."""
+    members = list(job.jobs) if job.is_group() else [job]
+    files = tuple(
+        (m.rule.name, _wildcards(m), tuple(str(f) for f in [*m.output, *m.log]))
+        for m in members
+    )
+    single = None if job.is_group() else job
+    return Asked(
+        snakemake_jobid=getattr(job, "jobid", None),
+        rule=f"group {job.name}" if job.is_group() else job.rule.name,
+        wildcards=_wildcards(single) if single is not None else {},
+        members=files,
+        tier_requested=tier_requested,
+        tier=tier,
+        threads=_number(single.resources.get("_cores")) if single is not None else None,
+        mem_mb=_number(single.resources.get("mem_mb")) if single is not None else None,
+        environment_id=getattr(environment, "id", None),
+        environment_name=getattr(environment, "name", None),
+    )
+
+
+def _wildcards(job: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (getattr(job, "wildcards_dict", None) or {}).items()}
+
+
+def _number(value: Any) -> Any:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+class RunAccount:
+    def __init__(
+        self,
+        workdir: Path,
+        run_id: str,
+        client: DominoClient,
+        tiers: list[HardwareTier],
+        *,
+        environment_id: str | None,
+        sha1: Callable[[Path], str],
+        warn: Callable[[str], None],
+    ):
+        self.workdir = workdir
+        self.run_id = run_id
+        self.client = client
+        self.tiers = tiers
+        self.environment_id = environment_id
+        self.sha1 = sha1
+        self.warn = warn
+        self.log = RunLog(workdir, run_id)
+        self._quick = details.quick(client)
+        self.records: list[JobRecord] = []
+        self._asked: dict[str, Asked] = {}
+        self._started = False
+        self._broken = False
+
+    def submitted(
+        self, domino_job_id: str, job: Any, tier_requested: str | None,
+        tier: HardwareTier | None, environment: Any = None,
+    ) -> None:
+        """A Domino job started (or reattached to) for a Snakemake job; `environment` is
+        the compute environment its start named (environments.EnvironmentChoice)."""
+        def note() -> None:
+            self._asked[domino_job_id] = asked(job, tier_requested, tier, environment)
+            if not self._started:
+                self._started = True
+                self.log.write(self._header())
+
+        self._guard(note)
+
+    def finished(self, job: Job, *, pulled: bool) -> None:
+        """Record a finished Domino job once; with `pulled`, its files were just pulled
+        back and each gets its provenance line."""
+        def note() -> None:
+            facts = self._asked.pop(job.id, None)
+            if facts is None:
+                return
+            record = self._job_record(job, facts, details.fetch(self._quick, job))
+            self.records.append(record)
+            self.log.job(record)
+            if pulled:
+                self._outputs(record, facts)
+
+        self._guard(note)
+
+    def close(self) -> str | None:
+        """End the run's file; the summary text, if any Domino job finished in this run."""
+        if self._started:
+            self._guard(lambda: self.log.write({"type": "end", "finished_ms": _now_ms()}))
+        text: list[str] = []
+        if self.records:
+            self._guard(lambda: text.append(
+                format_summary(summarise(self.run_id, map(from_record, self.records),
+                                         [t.name for t in self.tiers]))
+            ))
+        return text[0] if text else None
+
+    def _outputs(self, record: JobRecord, facts: Asked) -> None:
+        files = [(path, rule, wc) for rule, wc, paths in facts.members for path in paths]
+        for output in output_records(self.workdir, files, record, self.sha1, _now_ms()):
+            self.log.output(output)
+
+    def _header(self) -> dict[str, Any]:
+        return {
+            "type": "run",
+            "run_id": self.run_id,
+            "started_ms": _now_ms(),
+            "host": self.client.host,
+            "project": f"{self.client.owner}/{self.client.project_name}",
+            "tiers": [
+                TierPrice(t.id, t.name, t.cents_per_minute, t.cores, t.memory_gib).__dict__
+                for t in self.tiers
+            ],
+        }
+
+    def _ran_on(self, found: details.Details, facts: Asked) -> HardwareTier | None:
+        """The tier the job ran on: the one Domino names where it does, else the one asked
+        for (None: the project's default, unknown)."""
+        for tier in self.tiers:
+            if found.tier_id == tier.id or (found.tier_id is None
+                                            and found.tier_name == tier.name):
+                return tier
+        return facts.tier
+
+    def _job_record(self, job: Job, facts: Asked, found: details.Details) -> JobRecord:
+        tier = self._ran_on(found, facts)
+        measured = found.cpu_seconds is not None or found.peak_memory_bytes is not None
+        return JobRecord(
+            run_id=self.run_id,
+            snakemake_jobid=facts.snakemake_jobid,
+            rule=facts.rule,
+            wildcards=facts.wildcards,
+            title=job.title,
+            job_id=job.id,
+            number=job.number,
+            url=self.client.job_url(job.id),
+            status=job.status,
+            tier_requested=facts.tier_requested,
+            tier_id=found.tier_id or (tier.id if tier else None),
+            tier_name=found.tier_name or (tier.name if tier else None),
+            cents_per_minute=tier.cents_per_minute if tier else None,
+            tier_cores=tier.cores if tier else None,
+            tier_memory_gib=tier.memory_gib if tier else None,
+            environment_id=facts.environment_id or self.environment_id,
+            environment_name=found.environment_name or facts.environment_name,
+            environment_revision_id=found.environment_revision_id,
+            input_commit=job.input_commit_id,
+            output_commit=job.output_commit_id,
+            submitted_ms=job.submitted_ms,
+            started_ms=job.started_ms,
+            finished_ms=job.completed_ms,
+            threads=facts.threads,
+            mem_mb=facts.mem_mb,
+            cpu_seconds=found.cpu_seconds,
+            peak_memory_bytes=found.peak_memory_bytes,
+            usage_source="domino" if measured else None,
+            recorded_ms=_now_ms(),
+        )
+
+    def _guard(self, action: Callable[[], None]) -> None:
+        # Called from run_job and the polling loop, where an exception would fail a job
+        # that ran fine (or orphan one that is running): the records are not worth that.
+        try:
+            action()
+        except Exception as exc:
+            if not self._broken:  # once: a full disk would otherwise warn per job
+                self._broken = True
+                self.warn(f"Domino executor: could not keep the run's records: {exc}")
