@@ -37,9 +37,10 @@ class EnvironmentCalls:
         return parse.environments(body)
 
     def environment_revisions(self, environment_id: str) -> list[EnvironmentRevision]:
+        # 5.0 getBuiltEnvironmentRevisions: `page` is "indexed from 0" (swagger-5-0.json)
         revisions: list[EnvironmentRevision] = []
-        page, total = 1, 1
-        while page <= min(total, MAX_REVISION_PAGES):
+        page, total = 0, 1
+        while page < min(total, MAX_REVISION_PAGES):
             body = self.http.json(
                 "GET",
                 routes.environment_revisions(environment_id, page, REVISION_PAGE_SIZE),

@@ -27,7 +27,7 @@ def test_environment_answers_keep_the_contract(local):
         "/v4/environments/self",
         "/v4/environments/defaultEnvironment",
         f"/v4/environments/{DEEP}",
-        f"/v4/environments/{DEEP}/page/1/pageSize/50/revisions",
+        f"/v4/environments/{DEEP}/page/0/pageSize/50/revisions",
     ]
     for path in paths:
         answer = requests.get(local.url + path, headers=local.headers, timeout=10)

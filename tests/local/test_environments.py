@@ -98,7 +98,10 @@ def test_the_environment_routes(api):
     deep = api.get(f"/v4/environments/{DEEP}").json()
     assert deep["name"] == "Deep Learning" and deep["latestRevision"]["number"] == 1
     assert [e["id"] for e in api.get("/v4/environments/self").json()] == [ENVIRONMENT_ID, DEEP]
-    page = api.get(f"/v4/environments/{DEEP}/page/1/pageSize/10/revisions").json()
+    page = api.get(f"/v4/environments/{DEEP}/page/0/pageSize/10/revisions").json()
+    # pages count from 0: the one revision is on page 0, page 1 is empty
+    later = api.get(f"/v4/environments/{DEEP}/page/1/pageSize/10/revisions").json()
+    assert later["revisions"] == []
     assert page["revisions"][0]["id"] == deep["latestRevision"]["id"]
     missing = api.get(f"/v4/environments/{'0' * 24}")
     assert missing.status_code == 404 and "Deep Learning" in missing.json()["message"]

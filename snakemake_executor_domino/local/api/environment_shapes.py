@@ -71,6 +71,7 @@ def revision_page(
 ) -> dict[str, Any]:
     revisions = [{"id": env.revision_id, "number": env.revision_number, "created": created_ms}]
     return {
-        "revisions": revisions if page == 1 else [],
+        # pages count from 0 (5.0 getBuiltEnvironmentRevisions)
+        "revisions": revisions if page == 0 else [],
         "pageInfo": {"totalPages": 1, "currentPage": page, "pageSize": page_size},
     }

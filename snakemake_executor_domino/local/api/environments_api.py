@@ -82,8 +82,11 @@ def get_environment(request: Request, environmentId: str) -> dict[str, Any]:  # 
 def environment_revisions(
     request: Request, environmentId: str, page: str, pageSize: str  # noqa: N803
 ) -> dict[str, Any]:
-    if not page.isdigit() or not pageSize.isdigit() or int(page) < 1 or int(pageSize) < 1:
-        raise bad_request("page and pageSize must be positive whole numbers")
+    # 5.0 getBuiltEnvironmentRevisions: page "indexed from 0"
+    if not page.isdigit() or not pageSize.isdigit() or int(pageSize) < 1:
+        raise bad_request(
+            "page must be a whole number counted from 0 and pageSize a positive one"
+        )
     env = _environment(request, environmentId)
     created = int(env.prefix.stat().st_mtime * 1000) if env.prefix.exists() else 0
     return render.revision_page(env, created, int(page), int(pageSize))

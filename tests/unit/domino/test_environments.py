@@ -25,13 +25,24 @@ def test_a_deployment_without_the_project_route_lists_your_environments(client, 
 
 
 def test_revisions_are_read_page_by_page(client, fake):
-    path = f"/v4/environments/{GPU_ID}/page/1/pageSize/50/revisions"
+    path = f"/v4/environments/{GPU_ID}/page/0/pageSize/50/revisions"
     fake.answer("GET", path, recorded("environment_revisions_50"))
     revisions = client.environment_revisions(GPU_ID)
     assert [(r.number, r.id) for r in revisions] == [
         (3, "64f0c1d2e3a4b5c6d7e8f2a3"), (2, "64f0c1d2e3a4b5c6d7e8f2a2")
     ]
     assert fake.paths() == [path]
+
+
+def test_revision_pages_count_from_zero_and_every_page_is_read(client, fake):
+    # 5.0 getBuiltEnvironmentRevisions: `page` is indexed from 0
+    first, second = (f"/v4/environments/{GPU_ID}/page/{n}/pageSize/50/revisions" for n in (0, 1))
+    fake.answer("GET", first, {"revisions": [{"id": "a" * 24, "number": 9, "created": 1}],
+                               "pageInfo": {"totalPages": 2, "currentPage": 0, "pageSize": 50}})
+    fake.answer("GET", second, {"revisions": [{"id": "b" * 24, "number": 3, "created": 1}],
+                                "pageInfo": {"totalPages": 2, "currentPage": 1, "pageSize": 50}})
+    assert [r.number for r in client.environment_revisions(GPU_ID)] == [9, 3]
+    assert fake.paths() == [first, second]
 
 
 def test_a_job_in_an_environment_revision_sends_both(client, fake):
