@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from snakemake_executor_domino.domino import DominoClient, DominoError
+from snakemake_executor_domino.domino import DominoClient, DominoError, Job
+from snakemake_executor_domino.job_identity import command_marker
 
 # Seconds to keep looking for a job whose start was in flight at the interrupt.
 IN_FLIGHT_PATIENCE = 10.0
@@ -107,18 +108,30 @@ class Canceller:
                 self._listing_failed(registry, waiting, exc)
                 return
             for job in jobs:
-                if self.marker not in job.title or job.id in handled:
+                title = self._title_of(job, registry)
+                if title is None or job.id in handled:
                     continue
                 handled.add(job.id)
-                key = waiting.pop(job.title, registry.starting.get(job.title))
+                key = waiting.pop(title, registry.starting.get(title))
                 if not job.finished:
-                    label = registry.labels.get(job.title, job.title)
+                    label = registry.labels.get(title, title)
                     self._stop(job.id, f"{label} (its start was in flight)", key)
             if not waiting or time.monotonic() >= patience:
                 break
             time.sleep(LOOK_AGAIN_SECONDS)
         self.outcome.unseen.extend(
             f"{registry.labels.get(title, title)} ('{title}')" for title in waiting
+        )
+
+    def _title_of(self, job: Job, registry: Registry) -> str | None:
+        """The title this run gave `job`, if it is one of this run's: from its title, or,
+        where Domino kept none (before 5.5), from the marker its command ends with."""
+        if self.marker in job.title:
+            return job.title
+        if self.marker not in job.command:
+            return None
+        return next(
+            (t for t in registry.starting if command_marker(t) in job.command), job.command
         )
 
     def _listing_failed(

@@ -41,9 +41,11 @@ from snakemake_executor_domino.files.transfer import (
     project_path,
 )
 from snakemake_executor_domino.job_identity import (
+    command_marker,
     describe_job,
     job_title,
     local_inputs,
+    marked_command,
     run_marker,
     save_job_log,
     tail,
@@ -218,7 +220,10 @@ class Executor(RemoteExecutor):
         self.labels[title] = what
         self.starting[title] = key
         try:
-            domino_job = self.client.start_job(command, title=title, **where)
+            domino_job = self.client.start_job(
+                marked_command(command, title), title=title, marker=command_marker(title),
+                **where,
+            )
         except DominoError as exc:
             if not is_transient(exc):  # refused: nothing started
                 self.starting.pop(title, None)
@@ -244,7 +249,7 @@ class Executor(RemoteExecutor):
             if job_id is not None:
                 job = self.client.get_job(job_id)
             else:  # the earlier run died before Domino's answer: did the start land?
-                job = self.client.find_job_by_title(title or "")
+                job = self.client.find_job(title or "", command_marker(title or ""))
         except DominoNotFound:
             job = None
         if job is None or job.failed:

@@ -35,6 +35,21 @@ def job_title(job: JobExecutorInterface, run_id: str) -> str:
     return " ".join(part for part in parts if part)
 
 
+# A submission's marker also ends its command, as a shell comment: Domino before 5.5 keeps
+# no title from a start, but every version returns the command (`jobRunCommand`).
+COMMAND_MARK = "# snakemake-domino "
+
+
+def command_marker(title: str) -> str:
+    """The comment that ends the command of the submission titled `title`."""
+    start = title.find("[run ")
+    return COMMAND_MARK + (title[start:] if start >= 0 else title)
+
+
+def marked_command(command: str, title: str) -> str:
+    return f"{command} {command_marker(title)}"
+
+
 def run_marker(run_id: str) -> str:
     """The part of every title that names the workflow run (how cancel finds its jobs)."""
     return f"[run {run_id} job "

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from snakemake_executor_domino.domino import parse, routes
+from snakemake_executor_domino.domino import parse, routes, versions
 from snakemake_executor_domino.domino.deployment import DeploymentCalls
 from snakemake_executor_domino.domino.environment_calls import EnvironmentCalls
 from snakemake_executor_domino.domino.errors import (
@@ -29,6 +29,10 @@ from snakemake_executor_domino.domino.job_details import JobDetailCalls
 from snakemake_executor_domino.domino.keys import KeyScheme
 from snakemake_executor_domino.domino.models import HardwareTier, Job, JobPage, Project
 from snakemake_executor_domino.domino.schedules import ScheduleCalls
+
+# python-domino's jobs_list pages; a deployment may serve fewer rows than asked (near 100)
+JOB_PAGE = 100
+MAX_JOB_PAGES = 100
 
 
 class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, DeploymentCalls):
@@ -194,19 +198,23 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
         command: str,
         *,
         title: str,
+        marker: str | None = None,
         commit_id: str | None = None,
         tier_id: str | None = None,
         environment_id: str | None = None,
         environment_revision: str | dict[str, str] | None = None,
     ) -> Job:
-        """Start a job, never twice: after an ambiguous failure, look for it by its title.
+        """Start a job, never twice: after an ambiguous failure, look for it by its title,
+        or by `marker`, a part of `command` unique to this submission.
 
-        `title` must be unique to this submission; it is how a start that reached Domino
-        but whose answer was lost is found again.
+        Domino before 5.5 keeps no `title` from a start (versions.py): there the job is
+        named afterwards (POST /v4/jobs/{jobId}/name), and a start whose answer was lost is
+        found by the marker in the command Domino returns (`jobRunCommand`).
         """
-        payload: dict[str, Any] = {
-            "projectId": self.project_id, "commandToRun": command, "title": title
-        }
+        send_title = versions.has(self.domino_version(), "job_title")
+        payload: dict[str, Any] = {"projectId": self.project_id, "commandToRun": command}
+        if send_title:
+            payload["title"] = title
         # left out rather than null when not wanted: no tier override means the project's
         # default tier, no commit the newest, no environment the project's default
         for name, value in (
@@ -225,13 +233,14 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
                 body = self.http.json(
                     "POST", routes.job_start(), json=payload, what=f"start job '{title}'"
                 )
-                return parse.job(body)
+                job = parse.job(body)
+                return job if send_title else self.name_job(job, title)
             except DominoError as exc:
                 if not is_transient(exc):
                     raise
                 # 429 means "not processed"; anything else may have started the job.
                 if exc.status != 429:
-                    existing = self._find_started(title, exc)
+                    existing = self._find_started(title, marker, exc)
                     if existing is not None:
                         return existing
                 if time.monotonic() > deadline:
@@ -239,7 +248,22 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
             time.sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, 30.0)
 
-    def _find_started(self, title: str, failure: DominoError) -> Job | None:
+    def name_job(self, job: Job, title: str) -> Job:
+        """Give a started job its title (5.0 updateJob). A job left unnamed is still found by
+        its command's marker, so a refusal here costs only the name in Domino's UI."""
+        try:
+            body = self.http.json(
+                "POST", routes.job_name(job.id), json={"name": title},
+                what=f"name job {job.id}",
+            )
+        except DominoError:
+            return job
+        named = parse.job(body) if isinstance(body, dict) and body.get("id") else job
+        return dataclasses.replace(named, title=named.title or title)
+
+    def _find_started(
+        self, title: str, marker: str | None, failure: DominoError
+    ) -> Job | None:
         """The job a start that failed ambiguously created, if it did.
 
         A start that timed out may still be on its way inside Domino, so it is looked for
@@ -248,14 +272,28 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
         patience = max(self.timeout, 5.0) if isinstance(failure, DominoTimeout) else 0.0
         until = time.monotonic() + patience
         while True:
-            existing = self.find_job_by_title(title)
+            existing = self.find_job(title, marker)
             if existing is not None or time.monotonic() >= until:
                 return existing
             time.sleep(0.5)
 
-    def find_job_by_title(self, title: str, scan: int = 200) -> Job | None:
-        jobs, _ = self.list_jobs(page_size=scan)
-        return next((job for job in jobs if job.title == title), None)
+    def find_job(self, title: str, marker: str | None = None) -> Job | None:
+        """The job with this title, or whose command holds `marker`, on any page."""
+        def found(job: Job) -> bool:
+            return bool(title) and job.title == title or bool(marker) and marker in job.command
+
+        return next((job for job in self.iter_jobs() if found(job)), None)
+
+    def iter_jobs(self, *, page_size: int = JOB_PAGE, max_pages: int = MAX_JOB_PAGES):
+        """The project's jobs, newest first, page by page (as many as Domino serves a page)."""
+        page_no, seen = 1, 0
+        while page_no <= max_pages:
+            page = self.jobs_page(page_size=page_size, page_no=page_no)
+            yield from page.jobs
+            seen += len(page.jobs)
+            if not page.jobs or seen >= page.total:
+                return
+            page_no += 1
 
     def get_job(self, job_id: str) -> Job:
         return parse.job(self.http.json("GET", routes.job(job_id), what=f"job {job_id}"))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from snakemake_executor_domino.domino import parse, routes
+from snakemake_executor_domino.domino import parse, routes, versions
 from snakemake_executor_domino.domino.errors import (
     DominoNotFound,
     DominoTransientError,
@@ -120,6 +120,25 @@ class FileCalls:
         """Whether the project's file (as listed) has exactly these bytes."""
         return entry is not None and self.keys.same_content(entry.key, digests)
 
+    def domino_version(self) -> str:  # provided by DominoClient
+        raise NotImplementedError
+
+    def _content_route(self, commit_id: str, project_path: str, key: str | None) -> str:
+        """Where a file's bytes are: the content route from Domino 5.10, else the v1 blob of
+        its key (versions.py), chosen from the version asked once per connection."""
+        if versions.has(self.domino_version(), "file_content_route"):
+            return routes.file_content(self.project_id, commit_id, project_path)
+        if key is None:
+            directory = project_path.rpartition("/")[0]
+            listed = {e.path: e for e in self.list_files(commit_id, directory)}
+            entry = listed.get(project_path.lstrip("/"))
+            if entry is None or not entry.key:
+                raise DominoNotFound(
+                    f"download {project_path}: commit {commit_id[:12]} lists no such file"
+                )
+            key = entry.key
+        return routes.blob(self.owner, self.project_name, key)
+
     def download_file(
         self,
         commit_id: str,
@@ -161,10 +180,8 @@ class FileCalls:
     ) -> int:
         label = f"download {project_path} from commit {commit_id[:12]}"
         response = self.http.request(
-            "GET",
-            routes.file_content(self.project_id, commit_id, project_path),
-            stream=True,
-            what=label,
+            "GET", self._content_route(commit_id, project_path, expected_key),
+            stream=True, what=label,
         )
         announced = response.headers.get("Content-Length")
         size = expected_size if expected_size is not None else _int_or_none(announced)

@@ -51,6 +51,11 @@ def file_content(project_id: str, commit_id: str, path: str) -> str:
     )
 
 
+def blob(owner: str, project: str, key: str) -> str:
+    """v1 "File contents" by key (apiary.apib); the only content route before Domino 5.10."""
+    return _v1_project(owner, project) + f"/blobs/{_q(key)}"
+
+
 def job_start() -> str:
     return "/v4/jobs/start"
 
@@ -61,6 +66,11 @@ def job_stop() -> str:
 
 def job(job_id: str) -> str:
     return f"/v4/jobs/{_q(job_id)}"
+
+
+def job_name(job_id: str) -> str:
+    """5.0 updateJob: a job's title, set after its start (swagger-5-0.json)."""
+    return f"/v4/jobs/{_q(job_id)}/name"
 
 
 def job_runtime_details(job_id: str) -> str:

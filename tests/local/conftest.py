@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from snakemake_executor_domino.domino import versions
 from snakemake_executor_domino.local.config import DEFAULT_TIERS, Tier
 from snakemake_executor_domino.local.server import LocalDomino
 
@@ -93,8 +94,16 @@ class Api:
         return r.json()["id"]
 
     def content(self, commit: str, path: str) -> requests.Response:
-        base = f"/api/projects/v1/projects/{self.project_id}/files"
-        return self.get(f"{base}/{commit}/{path}/content")
+        """A file's bytes by the route this server's Domino version has: the content route
+        from 5.10, else the v1 blob of the key the file list gives."""
+        if versions.has(self.get("/version").json()["version"], "file_content_route"):
+            base = f"/api/projects/v1/projects/{self.project_id}/files"
+            return self.get(f"{base}/{commit}/{path}/content")
+        listing = self.get(f"{self.v1}/files/{commit}/{path.rpartition('/')[0]}")
+        if listing.status_code != 200:
+            return listing
+        keys = {e["path"]: e["key"] for e in listing.json()["data"]}
+        return self.get(f"{self.v1}/blobs/{keys.get(path, '0' * 40)}")
 
     def files(self, commit: str, path: str = "") -> dict[str, dict]:
         r = self.get(f"{self.v1}/files/{commit}/{path}")

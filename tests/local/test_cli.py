@@ -87,7 +87,7 @@ def test_serve_reports_user_errors(tmp_path: Path) -> None:
         (["--tiers", str(tmp_path / "absent.yaml")], "cannot read tiers file"),
         (["--project", "no-slash"], "OWNER/NAME"),
         (["--port", "70000"], "not a port number"),
-        (["--api-flavor", "4.6"], "unknown API flavor '4.6'; use one of 5.0, latest"),
+        (["--api-flavor", "4.6"], "unknown API flavor '4.6'; use one of 5.0, 5.10, latest"),
     ]:
         result = subprocess.run(
             [CLI, "local", "serve", "--root", str(tmp_path / "r"), *args],

@@ -27,7 +27,35 @@ def newer(latest: LocalDomino, request: pytest.FixtureRequest) -> Api:
 
 
 def test_version_names_a_newer_domino(newer: Api) -> None:
-    assert newer.get("/version").json()["version"] == "6.0.0"
+    assert newer.get("/version").json()["version"] == "6.3.0"
+
+
+@pytest.fixture(scope="module")
+def domino_510(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDomino]:
+    with LocalDomino(tmp_path_factory.mktemp("flavor-510"), user="tester",
+                     api_flavor="5.10") as domino:
+        yield domino
+
+
+@pytest.mark.parametrize("version", ["5.0", "5.10", "latest"])
+def test_title_and_content_route_by_version(
+    version: str, api: Api, domino_510: LocalDomino, newer: Api
+) -> None:
+    """5.0 keeps no title from a start and has no content route; 5.10 and later have both
+    (python-domino 1.2.4 and 1.3.0); v1 blobs by key are served by every version."""
+    target = {"5.0": api, "5.10": make_api(domino_510, "tester/by-version"), "latest": newer}
+    server = target[version]
+    commit = server.upload_commit("d/hello.txt", b"hello")
+    job = server.start("true", title="named at start")
+    assert job["title"] == (None if version == "5.0" else "named at start")
+    route = f"/api/projects/v1/projects/{server.project_id}/files/{commit}/d/hello.txt/content"
+    content = server.get(route)
+    if version == "5.0":
+        assert content.status_code == 404 and "blobs" in content.json()["message"]
+    else:
+        assert content.status_code == 200 and content.content == b"hello"
+    key = server.files(commit, "d")["d/hello.txt"]["key"]
+    assert server.get(f"{server.v1}/blobs/{key}").content == b"hello"
 
 
 def test_tiers_carry_hwt_resources_and_hwt_flags(newer: Api) -> None:
@@ -99,7 +127,8 @@ def test_flavor_comes_from_the_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(FLAVOR_ENV, "latest")
     assert LocalDomino(tmp_path / "a").config.flavor.name == "latest"
     monkeypatch.setenv(FLAVOR_ENV, "4.6")
-    with pytest.raises(FlavorError, match=r"unknown API flavor '4.6'; use one of 5.0, latest"):
+    with pytest.raises(FlavorError,
+                       match=r"unknown API flavor '4.6'; use one of 5.0, 5.10, latest"):
         LocalDomino(tmp_path / "b")
     monkeypatch.delenv(FLAVOR_ENV)
     assert LocalDomino(tmp_path / "c").config.flavor.name == "5.0"

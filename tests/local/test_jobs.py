@@ -49,11 +49,7 @@ def test_acceptance_script(api: Api) -> None:
     assert job["statuses"]["executionStatus"] == "Succeeded"
     output = job["commitDetails"]["outputCommitId"]
     assert job["commitDetails"]["inputCommitId"] == uploaded
-    result = requests.get(
-        f"{url}/api/projects/v1/projects/{project['id']}/files/{output}/results/sum.txt/content",
-        headers=headers, timeout=10,
-    )
-    assert result.status_code == 200 and result.content == b"6\n"
+    assert api.content(output, "results/sum.txt").content == b"6\n"
 
 
 def test_failing_command_is_failed_with_its_output(api: Api) -> None:

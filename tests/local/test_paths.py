@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from snakemake_executor_domino.local.server import LocalDomino
 from snakemake_executor_domino.local.store.paths import BadPath, clean_dir_path, clean_file_path
 
-from .conftest import Api
+from .conftest import Api, make_api
 
 ATTACKS = [
     "../escape.txt",
@@ -40,8 +43,17 @@ def test_list_refuses(api: Api, path: str) -> None:
     assert status == 400, (path, body)
 
 
+@pytest.fixture(scope="module")
+def api_510(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A Domino 5.10: the first with the content route (the default flavor, 5.0, has none)."""
+    with LocalDomino(tmp_path_factory.mktemp("paths-510"), user="tester",
+                     api_flavor="5.10") as domino:
+        yield make_api(domino, "tester/paths")
+
+
 @pytest.mark.parametrize("path", ATTACKS)
-def test_content_refuses(api: Api, path: str) -> None:
+def test_content_refuses(api_510: Api, path: str) -> None:
+    api = api_510
     commit = api.upload_commit("a/b.txt", b"x")
     route = f"/api/projects/v1/projects/{api.project_id}/files/{commit}/{path}/content"
     status, body = api.raw("GET", route)

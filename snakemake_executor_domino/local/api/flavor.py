@@ -11,7 +11,16 @@ difference, so a client can be tested against either:
   - the v1 commit list, which the v1 description (apiary.apib) does not document at all, is
     a list of objects with an `id`, the shape python-domino 2.2's `files_download` reads
     (`commits[0]["id"]`) and its unit test mocks.
-`latest` follows newer Domino as python-domino 2.2 and its live tests see it:
+`5.10` is 5.0 plus what python-domino added for the deployments its compatibility table
+pairs with 5.5 to 5.10 (README.md, "Version compatibility matrix"):
+  - a v4 job start keeps its `title` (python-domino 1.2.4, CHANGELOG: `job_start` sends an
+    optional `title`; 5.0's StartJobRequest has none, so the 5.0 flavor drops it);
+  - file content at `GET /api/projects/v1/projects/{projectId}/files/{commitId}/{path}/content`
+    (python-domino 1.3.0's `blobs_get_v2`, which deprecates the v1 `blobs/{key}` route; the
+    table pairs 1.3.1 with Domino 5.10). The 5.0 flavor answers that route 404, as a
+    deployment without it does; every flavor serves v1 `blobs/{key}`.
+`latest` (version 6.3) has both and also follows newer Domino as python-domino 2.2 and its
+live tests see it:
   - tiers carry `hwtResources` and `hwtFlags.isDefault` (tests/test_jobs.py filters tiers on
     `hardwareTier["hwtFlags"]["isDefault"]` against a live deployment);
   - a scheduled job's revision field is `environmentRevisionSpec`, `RestrictedRevision`
@@ -51,6 +60,10 @@ class Flavor:
     commit_ids_only: bool
     job_has_project_id: bool
     runtime_tier_object: bool
+    # a v4 start's `title` kept (python-domino 1.2.4, Domino 5.5+)
+    keeps_title: bool
+    # GET /api/projects/v1/.../content served (python-domino 1.3, Domino 5.10+)
+    content_route: bool
 
     @property
     def is_latest(self) -> bool:
@@ -68,10 +81,25 @@ FLAVORS: dict[str, Flavor] = {
         commit_ids_only=False,
         job_has_project_id=False,
         runtime_tier_object=False,
+        keeps_title=False,
+        content_route=False,
+    ),
+    "5.10": Flavor(
+        name="5.10",
+        version="5.10.0",
+        flat_tiers=True,
+        revision_field="overrideEnvironmentRevisionSpec",
+        revision_specs=("ActiveRevision", "LatestRevision"),
+        requires_publish_after_completed=True,
+        commit_ids_only=False,
+        job_has_project_id=False,
+        runtime_tier_object=False,
+        keeps_title=True,
+        content_route=True,
     ),
     "latest": Flavor(
         name="latest",
-        version="6.0.0",
+        version="6.3.0",
         flat_tiers=False,
         revision_field="environmentRevisionSpec",
         revision_specs=("ActiveRevision", "LatestRevision", "RestrictedRevision"),
@@ -79,6 +107,8 @@ FLAVORS: dict[str, Flavor] = {
         commit_ids_only=True,
         job_has_project_id=True,
         runtime_tier_object=True,
+        keeps_title=True,
+        content_route=True,
     ),
 }
 

@@ -102,9 +102,26 @@ def start_job(
     job = _start(
         be, who, p, command=command, commit_id=optional_str(body, "commitId"), tier=tier,
         environment_id=environment_to_start(be, body),
-        title=optional_str(body, "title") or "",
+        title=_title(be, body),
     )
     return render_jobs.job(job, be.config.flavor)
+
+
+def _title(be: Backend, body: dict[str, Any]) -> str:
+    title = optional_str(body, "title") or ""
+    # 5.0's StartJobRequest has no title: that flavor drops it, as such a deployment does
+    return title if be.config.flavor.keeps_title else ""
+
+
+def name_job(
+    request: Request, jobId: str, body: Annotated[Any, Body()] = None  # noqa: N803
+) -> dict[str, Any]:
+    """5.0 updateJob, POST /v4/jobs/{jobId}/name: UpdateJobName {name} (required)."""
+    be = backend(request)
+    name = required_str(body_object(body), "name")
+    job = job_of(be, jobId)
+    be.store.update_job(job.id, title=name)
+    return render_jobs.job(job_of(be, jobId), be.config.flavor)
 
 
 def get_job(request: Request, jobId: str) -> dict[str, Any]:  # noqa: N803

@@ -173,6 +173,12 @@ def file_content(
     request: Request, projectId: str, commitId: str, path: str  # noqa: N803
 ) -> FileResponse:
     be = backend(request)
+    if not be.config.flavor.content_route:
+        # Domino before 5.10 has no such route (python-domino 1.3's blobs_get_v2)
+        raise not_found(
+            f"no route GET /api/projects/v1/.../content on Domino {be.config.flavor.version}; "
+            "file content is at GET /v1/projects/{owner}/{project}/blobs/{key}"
+        )
     clean = clean_file_path(path)
     p = project_by_id(be, projectId)
     commit = commit_of(be, p, commitId)

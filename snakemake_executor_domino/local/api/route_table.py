@@ -68,6 +68,7 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     # jobs, v4 and the v1 runs (jobs_api.py)
     ("POST", "/v4/jobs/start", jobs_api.start_job),
     ("POST", "/v4/jobs/stop", jobs_api.stop_job),
+    ("POST", "/v4/jobs/{jobId}/name", jobs_api.name_job),
     ("GET", "/v4/jobs", jobs_api.list_jobs),
     ("GET", "/v4/jobs/{jobId}", jobs_api.get_job),
     ("GET", "/v4/jobs/{jobId}/logsWithProblemSuggestions", jobs_api.job_logs),
