@@ -33,6 +33,7 @@ from snakemake_executor_domino.domino.schedules import ScheduleCalls
 # python-domino's jobs_list pages; a deployment may serve fewer rows than asked (near 100)
 JOB_PAGE = 100
 MAX_JOB_PAGES = 100
+NAME_ATTEMPTS = 5
 
 
 class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, DeploymentCalls):
@@ -251,13 +252,18 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
     def name_job(self, job: Job, title: str) -> Job:
         """Give a started job its title (5.0 updateJob). A job left unnamed is still found by
         its command's marker, so a refusal here costs only the name in Domino's UI."""
-        try:
-            body = self.http.json(
-                "POST", routes.job_name(job.id), json={"name": title},
-                what=f"name job {job.id}",
-            )
-        except DominoError:
-            return job
+        # naming is idempotent, so unlike a start it may be repeated after a transient error
+        for attempt in range(NAME_ATTEMPTS):
+            try:
+                body = self.http.json(
+                    "POST", routes.job_name(job.id), json={"name": title},
+                    what=f"name job {job.id}",
+                )
+                break
+            except DominoError as exc:
+                if not is_transient(exc) or attempt == NAME_ATTEMPTS - 1:
+                    return job
+                time.sleep(0.2 * 2**attempt)
         named = parse.job(body) if isinstance(body, dict) and body.get("id") else job
         return dataclasses.replace(named, title=named.title or title)
 

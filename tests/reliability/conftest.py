@@ -130,6 +130,19 @@ def server_process(root: Path, *projects: str, faults: str | None = None):
         server.stop()
 
 
+def job_label(job) -> str:
+    """The title the executor gives a job, read from Domino's title or, where Domino kept none
+    (5.0: a start keeps no title and one whose answer was lost is never named), rebuilt from
+    its command: Snakemake's `--target-jobs 'rule:wildcards'` and the executor's marker."""
+    if job.title:
+        return job.title
+    target = re.search(r"--target-jobs '([^':]+):([^']*)'", job.command)
+    marker = re.search(r"# snakemake-domino (\[run .*\])$", job.command)
+    if not (target and marker):
+        return job.command
+    return " ".join(p for p in ("snakemake", *target.groups(), marker.group(1)) if p)
+
+
 def part_files(workdir: Path) -> list[Path]:
     """Temp files of interrupted downloads (`.name.*.part`) anywhere in the workdir."""
     return [p for p in workdir.rglob(".*.part") if ".snakemake" not in p.parts]

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from tests.conftest import snakemake_env
-from tests.reliability.conftest import FaultyDomino, WatchedSnakemake, wait_for
+from tests.reliability.conftest import FaultyDomino, WatchedSnakemake, job_label, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def sleepers(workdir, *, setup: bool) -> None:
 
 def work_jobs(client, status: str | None = None):
     jobs, _ = client.list_jobs(page_size=100)
-    return [j for j in jobs if j.title.split()[1] == "work" and status in (None, j.status)]
+    return [j for j in jobs if job_label(j).split()[1] == "work" and status in (None, j.status)]
 
 
 def described(title: str) -> str:
@@ -82,16 +82,16 @@ def interrupt(faulty: FaultyDomino, tmp_path, sig, faults: str, ready, *, setup=
 def assert_every_job_stopped(jobs, output: str, sent_ms: float) -> list:
     stopped = []
     for job in jobs:
-        if job.title.split()[1] == "setup":
+        if job_label(job).split()[1] == "setup":
             assert job.status == "Succeeded" and job.completed_ms <= sent_ms, job
             continue
-        assert job.status == "Stopped", (job.title, job.status, output)
+        assert job.status == "Stopped", (job_label(job), job.status, output)
         stopped.append(job)
     assert stopped, "no job was stopped"
     said = int(output.split("Domino executor: stopped ")[1].split()[0])
     assert said == len(stopped), output
     for job in stopped:
-        assert described(job.title) in output, (described(job.title), output)
+        assert described(job_label(job)) in output, (described(job_label(job)), output)
     return stopped
 
 
@@ -122,7 +122,7 @@ def test_start_whose_answer_is_in_flight_is_stopped(faulty, tmp_path):
     stopped = assert_every_job_stopped(jobs, output, sent_ms)
     # only the first start was sent: Snakemake was still waiting for its answer
     assert len(stopped) == 1
-    assert f"{described(stopped[0].title)} (its start was in flight)" in output, output
+    assert f"{described(job_label(stopped[0]))} (its start was in flight)" in output, output
 
 
 def test_start_that_reaches_domino_after_the_signal_is_stopped(faulty, tmp_path):
@@ -143,7 +143,7 @@ def test_start_that_reaches_domino_after_the_signal_is_stopped(faulty, tmp_path)
     )
     assert returncode != 0 and took < 30
     stopped = assert_every_job_stopped(jobs, output, sent_ms)
-    assert len(stopped) == 2, [j.title for j in jobs]
+    assert len(stopped) == 2, [job_label(j) for j in jobs]
     late = max(stopped, key=lambda j: j.number)
-    assert f"{described(late.title)} (its start was in flight)" in output, output
+    assert f"{described(job_label(late))} (its start was in flight)" in output, output
     assert "never started" not in output

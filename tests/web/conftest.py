@@ -75,7 +75,10 @@ def browser_missing(reason: str) -> None:
     unavailable("the browser tests", reason)
 
 
-@pytest.fixture(scope="session")
+# module, not session: Playwright's sync API keeps an asyncio loop running in this thread
+# until it exits, and tests that run Snakemake in-process (which calls asyncio.run) fail
+# inside a running loop, as they do when a pytest-xdist worker runs them after these
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         browser_missing(
