@@ -46,6 +46,7 @@ from snakemake_executor_domino.job_identity import (
     job_title,
     local_inputs,
     marked_command,
+    marker_in,
     run_marker,
     save_job_log,
     tail,
@@ -381,7 +382,8 @@ class Executor(RemoteExecutor):
             self.logger.warning(f"Domino executor: could not stop duplicate job: {exc}")
             return
         self.logger.warning(
-            f"Domino executor: stopped Domino job #{job.number} ('{job.title}'), a second "
+            f"Domino executor: stopped Domino job #{job.number} "
+            f"('{job.title or marker_in(job.command)}'), a second "
             "start of a job that is already running (a start request arrived late)."
         )
 

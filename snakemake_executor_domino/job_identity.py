@@ -46,6 +46,12 @@ def command_marker(title: str) -> str:
     return COMMAND_MARK + (title[start:] if start >= 0 else title)
 
 
+def marker_in(command: str) -> str:
+    """The marker a command ends with, '' if none."""
+    at = command.rfind(COMMAND_MARK)
+    return command[at:] if at >= 0 else ""
+
+
 def marked_command(command: str, title: str) -> str:
     return f"{command} {command_marker(title)}"
 

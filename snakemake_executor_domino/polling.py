@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from snakemake_executor_domino.domino import DominoClient, Job
+from snakemake_executor_domino.job_identity import marker_in
 
 PAGE_SIZE = 100
 MAX_PAGES = 20
@@ -13,7 +14,9 @@ class JobPoller:
         self.client = client
         self._numbers: dict[str, int] = {}
         self._titles: dict[str, str] = {}
-        # Running jobs that carry a tracked job's title but are not it, seen by the last
+        self._markers: dict[str, str] = {}
+        # Running jobs that carry a tracked job's title (or, where Domino keeps no title,
+        # its command's marker) but are not it, seen by the last
         # poll: a start whose answer was lost landed after all, later than the client
         # looked for it, and was started again. The caller stops them.
         self.duplicates: list[Job] = []
@@ -23,10 +26,13 @@ class JobPoller:
             self._numbers[job.id] = job.number
         if job.title:
             self._titles[job.id] = job.title
+        if marker_in(job.command):
+            self._markers[job.id] = marker_in(job.command)
 
     def forget(self, job_id: str) -> None:
         self._numbers.pop(job_id, None)
         self._titles.pop(job_id, None)
+        self._markers.pop(job_id, None)
 
     def poll(self, job_ids: list[str]) -> dict[str, Job]:
         """Current state of the given jobs, read from the project's job list (newest first).
@@ -39,6 +45,7 @@ class JobPoller:
         oldest = min(known) if known else None
         found: dict[str, Job] = {}
         titles = {self._titles[j] for j in wanted if j in self._titles}
+        markers = {self._markers[j] for j in wanted if j in self._markers}
         duplicates: list[Job] = []
         page_no = 1
         for _ in range(MAX_PAGES):
@@ -48,7 +55,9 @@ class JobPoller:
             for job in page.jobs:
                 if job.id in wanted:
                     found[job.id] = job
-                elif job.title in titles and not job.finished:
+                elif not job.finished and (
+                    job.title in titles or marker_in(job.command) in markers
+                ):
                     duplicates.append(job)
             numbers = [job.number for job in page.jobs if job.number is not None]
             # only a newest-first list can be left once it is past the oldest wanted job

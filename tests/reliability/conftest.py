@@ -60,6 +60,26 @@ def faulty(tmp_path_factory) -> Iterator[FaultyDomino]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def faulty_latest(tmp_path_factory) -> Iterator[FaultyDomino]:
+    """As `faulty`, answering as the newest Domino does (titles kept, the content route)."""
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    root = tmp_path_factory.mktemp("faulty-domino-latest")
+    server = LocalDomino(root, faults="rate=0", stop_grace_seconds=1.0,
+                         api_flavor="latest").start()
+    try:
+        yield FaultyDomino(server=server, url=server.url, api_key=server.api_key)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["5.0", "latest"])
+def any_version(request) -> FaultyDomino:
+    """`faulty` (Domino 5.0: no title kept, no content route) or `faulty_latest`."""
+    return request.getfixturevalue("faulty" if request.param == "5.0" else "faulty_latest")
+
+
 def copy_pipeline(dest: Path) -> Path:
     """The example ML pipeline (workflow, scripts, config, data) in a fresh directory."""
     for part in PIPELINE_PARTS:
