@@ -43,11 +43,14 @@ def _first(*values: str | None) -> str | None:
 
 
 def resolve_credentials(
-    api_key: str | None = None, token_file: str | None = None, api_proxy: str | None = None
+    api_key: str | None = None, token_file: str | None = None, api_proxy: str | None = None,
+    token: str | None = None,
 ) -> Credentials:
     """Explicit settings first, then Domino's env vars in its official client's order."""
-    if api_proxy or token_file or api_key:
-        return Credentials(api_key=api_key, token_file=token_file, api_proxy=api_proxy)
+    if api_proxy or token_file or api_key or token:
+        return Credentials(
+            api_key=api_key, token_file=token_file, api_proxy=api_proxy, token=token
+        )
     env = os.environ
     return Credentials(
         api_key=env.get("DOMINO_USER_API_KEY") or None,
@@ -84,6 +87,7 @@ def connect(
     api_key: str | None = None,
     token_file: str | None = None,
     api_proxy: str | None = None,
+    token: str | None = None,
     verify: bool | str = True,
     timeout: float = 60.0,
     retry_budget: float = 300.0,
@@ -113,7 +117,7 @@ def connect(
             "OWNER/NAME or set $DOMINO_PROJECT_OWNER and $DOMINO_PROJECT_NAME."
         )
     owner, name = parse_project(spec)
-    credentials = resolve_credentials(api_key, token_file, api_proxy)
+    credentials = resolve_credentials(api_key, token_file, api_proxy, token)
     if credentials.describe() == "no credentials":
         raise ConfigurationError(
             f"No Domino credentials for {host}: set $SNAKEMAKE_DOMINO_API_KEY or "

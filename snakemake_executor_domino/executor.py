@@ -84,6 +84,7 @@ class Executor(RemoteExecutor):
                 project=settings.project,
                 api_key=settings.api_key,
                 token_file=settings.token_file,
+                token=settings.token,
                 api_proxy=settings.api_proxy,
                 verify=settings.ca_bundle or not settings.no_verify_tls,
                 timeout=settings.request_timeout,

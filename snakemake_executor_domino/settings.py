@@ -40,6 +40,16 @@ class ExecutorSettings(ExecutorSettingsBase):
             "env_var": True,
         },
     )
+    token: Optional[str] = field(
+        default=None,
+        metadata={
+            "help": "Domino bearer token: a personal access token or a service account's "
+            "token, which Domino 6.3 prefers to API keys. Prefer the env var "
+            "SNAKEMAKE_DOMINO_TOKEN (a token on the command line is visible to other users "
+            "of the machine). Never logged.",
+            "env_var": True,
+        },
+    )
     token_file: Optional[str] = field(
         default=None,
         metadata={

@@ -70,6 +70,7 @@ def client_from_args(args: argparse.Namespace) -> DominoClient:
                 project=project,
                 api_key=env.get("SNAKEMAKE_DOMINO_API_KEY") or None,
                 token_file=env.get("SNAKEMAKE_DOMINO_TOKEN_FILE") or None,
+                token=env.get("SNAKEMAKE_DOMINO_TOKEN") or None,
                 api_proxy=env.get("SNAKEMAKE_DOMINO_API_PROXY") or None,
                 allow_embedded=False,
             )

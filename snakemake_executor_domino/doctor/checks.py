@@ -16,6 +16,7 @@ from snakemake_executor_domino.domino import (
     DominoError,
     DominoNotFound,
     HardwareTier,
+    versions,
 )
 from snakemake_executor_domino.domino.apispec import check_description
 from snakemake_executor_domino.domino.errors import DominoReloginRequired
@@ -62,6 +63,18 @@ def check_domino(ctx: Context, report: Report) -> None:
         return
     ctx.reachable = True
     report.add(OK, "domino", f"{client.host} answers as Domino {version}")
+    report.add(OK, "version", version_text(version))
+
+
+def version_text(version: str) -> str:
+    """What the client does on this version, from its table of what each version has."""
+    if versions.parse_version(version) is None:
+        return f"version '{version}' unreadable: the client assumes a current Domino"
+    lacking = [f"before {'.'.join(map(str, f.since))}, {f.before}"
+               for f, has in versions.table(version) if not has and f.name != "bearer_preferred"]
+    if not lacking:
+        return "has every route and field the client uses (docs/client.md, by version)"
+    return "; ".join(lacking)
 
 
 def check_credentials(ctx: Context, report: Report) -> None:
@@ -93,6 +106,18 @@ def check_credentials(ctx: Context, report: Report) -> None:
         report.add(FAIL, "credentials", f"could not ask Domino who we are: {exc}")
         return
     ctx.authenticated = True
+    version = client.domino_version() if ctx.reachable else None
+    if client.credentials.is_api_key and versions.has(version, "bearer_preferred") and (
+        versions.parse_version(version) is not None
+    ):
+        report.add(
+            WARN, "credentials",
+            f"{kind} accepted: user {user.username} (id {user.id}); Domino {version} "
+            "deprecates API keys (X-Domino-Api-Key)",
+            "create a personal access token or use a service account's token and set "
+            "$SNAKEMAKE_DOMINO_TOKEN (or --domino-token) instead of the API key",
+        )
+        return
     report.add(OK, "credentials", f"{kind} accepted: user {user.username} (id {user.id})")
 
 
@@ -204,20 +229,26 @@ def check_api_description(ctx: Context, report: Report) -> None:
         report.add(SKIP, "api", "not checked: Domino did not answer")
         return
     try:
-        served = ctx.client.api_description()
+        served = ctx.client.api_descriptions()
     except DominoError as exc:
         report.add(WARN, "api", f"could not read the deployment's API description: {exc}")
         return
-    if served is None:
+    if not served:
         report.add(
-            SKIP, "api", "the deployment serves no API description (/assets/public-api.json, "
-            "/assets/swagger.json); the canary job below checks the answers themselves",
+            SKIP, "api", "the deployment serves no API description (/assets/swagger.json, "
+            "/assets/public-api.json); the canary job below checks the answers themselves",
         )
         return
-    source, doc = served
-    findings = check_description(doc)
+    for source, family, doc in served:
+        _judge_description(report, source, family, doc)
+
+
+def _judge_description(report: Report, source: str, family: str, doc: dict) -> None:
+    """One line per description, each held against the routes it describes only."""
+    findings = check_description(doc, family)
     described = [f for f in findings if f.described]
     missing = [f"{f.route}: {', '.join(f.missing)}" for f in described if f.missing]
+    routes = "v4 routes" if family == "v4" else "public /api routes"
     if missing:
         report.add(
             FAIL, "api", f"{source} lacks fields the plugin reads: " + "; ".join(missing),
@@ -225,9 +256,9 @@ def check_api_description(ctx: Context, report: Report) -> None:
             "for the full answers)",
         )
     elif not described:
-        report.add(SKIP, "api", f"{source} describes none of the routes the plugin uses")
+        report.add(SKIP, "api", f"{source} describes none of the {routes} the plugin uses")
     else:
         report.add(
             OK, "api", f"{source} describes every field the plugin reads on "
-            f"{len(described)} of {len(findings)} routes",
+            f"{len(described)} of its {len(findings)} {routes}",
         )

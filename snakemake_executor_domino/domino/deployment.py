@@ -18,13 +18,15 @@ class DeploymentCalls:
         body = self.http.json("GET", routes.current_user(), what="look up the current user")
         return parse.user(body)
 
-    def api_description(self) -> tuple[str, dict[str, Any]] | None:
-        """(path, document) of the first API description the deployment serves, or None.
+    def api_descriptions(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(path, family, document) of each API description the deployment serves: the
+        family ("v4" or "public") says which of the client's routes it describes.
 
         A missing page, a login page in its place or any non-JSON answer means "not
         served"; a refused key is still an error.
         """
-        for path in routes.api_descriptions():
+        served = []
+        for path, family in routes.api_descriptions():
             try:
                 response = self.http.request("GET", path, what=f"read {path}", probe=True)
             except DominoAuthError:
@@ -36,5 +38,5 @@ class DeploymentCalls:
             except ValueError:
                 continue
             if isinstance(body, dict) and isinstance(body.get("paths"), dict):
-                return path, body
-        return None
+                served.append((path, family, body))
+        return served

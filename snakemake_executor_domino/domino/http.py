@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlparse
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -50,12 +51,21 @@ class Credentials:
     api_key: str | None = field(default=None, repr=False)
     token_file: str | None = None
     api_proxy: str | None = None
+    # a bearer token itself: a personal access token or a service account's token, what
+    # Domino 6.3 prefers to the API key (python-domino 2.x sends them as Bearer)
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def is_api_key(self) -> bool:
+        return bool(self.api_key) and not (self.api_proxy or self.token_file or self.token)
 
     def describe(self) -> str:
         if self.api_proxy:
             return f"the Domino API proxy at {self.api_proxy}"
         if self.token_file:
             return f"the token in {self.token_file}"
+        if self.token:
+            return "a bearer token (personal access token or service account)"
         if self.api_key:
             return "an API key"
         return "no credentials"
@@ -66,6 +76,8 @@ class Credentials:
             return "the API proxy's own credentials (--domino-api-proxy / $DOMINO_API_PROXY)"
         if self.token_file:
             return "the token file (--domino-token-file / $DOMINO_TOKEN_FILE)"
+        if self.token:
+            return "--domino-token / $SNAKEMAKE_DOMINO_TOKEN"
         return "--domino-api-key / $DOMINO_USER_API_KEY"
 
     def headers(self) -> dict[str, str]:
@@ -80,6 +92,8 @@ class Credentials:
                     "Check --domino-token-file / $DOMINO_TOKEN_FILE."
                 ) from None
             return {"Authorization": f"Bearer {token}"}
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
         if self.api_key:
             return {"X-Domino-Api-Key": self.api_key}
         return {}
@@ -266,6 +280,11 @@ class Http:
                 "--domino-api-key / $DOMINO_USER_API_KEY or the token file.",
                 status,
             )
+        if status == 409 and urlparse(response.url or "").path.startswith("/api/"):
+            # the public /api/* routes use 409 for a conflict (Domino's public API models);
+            # only the v1/v4 routes mean an expired login by it
+            return DominoError(f"{label}: Domino answered 409, a conflict ({detail})", status,
+                               detail)
         if status == 409:
             # python-domino's request manager turns every 409 into ReloginRequiredException
             # ("Temporary credentials expired"); 5.0's OpenAPI calls it Relogin ("User

@@ -113,9 +113,11 @@ def environment_revisions(environment_id: str, page: int, page_size: int) -> str
     return f"/v4/environments/{_q(environment_id)}/page/{page}/pageSize/{page_size}/revisions"
 
 
-def api_descriptions() -> tuple[str, ...]:
-    """Where a deployment serves its own API descriptions, newest first."""
-    return ("/assets/public-api.json", "/assets/swagger.json")
+def api_descriptions() -> tuple[tuple[str, str], ...]:
+    """Where a deployment serves its API descriptions, and which routes each describes:
+    `/assets/swagger.json` the v4 routes, `/assets/public-api.json` the public `/api/*`
+    ones (Domino's docs, "Domino API": the public API and the v4 API documented apart)."""
+    return (("/assets/swagger.json", "v4"), ("/assets/public-api.json", "public"))
 
 
 def scheduled_jobs(project_id: str) -> str:

@@ -128,11 +128,19 @@ CALLS: tuple[Call, ...] = (
         "/api/projects/v1/projects/{projectId}/files/{commitId}/{path*}/content",
         "python-domino 2.2 routes.py blobs_get_v2", path_patterns=IDS,
     ),
-    # 5.0 startJob; pd 2.2 job_start adds `title`
+    # 5.0 startJob; python-domino 1.2.4 job_start adds `title` (Domino 5.5+)
     Call(
         "start job", "POST", "/v4/jobs/start",
-        "5.0 OpenAPI startJob / StartJobRequest, Job; python-domino 2.2 job_start (title)",
-        body=d.START_JOB_REQUEST, answer=d.JOB,
+        "5.0 OpenAPI startJob / StartJobRequest, Job; python-domino 1.2.4+ job_start (title)",
+        body=Flavored({"5.0": d.START_JOB_REQUEST_50, "5.10": d.START_JOB_REQUEST,
+                       "latest": d.START_JOB_REQUEST}),
+        answer=d.JOB,
+    ),
+    # 5.0 updateJob: a job's title, which the client sets after a start before Domino 5.5
+    Call(
+        "name job", "POST", "/v4/jobs/{jobId}/name",
+        "api-docs swagger-5-0.json (commit 39930890) updateJob / UpdateJobName, Job",
+        path_patterns=IDS, body=d.UPDATE_JOB_NAME, answer=d.JOB,
     ),
     # 5.0 stopJob
     Call(

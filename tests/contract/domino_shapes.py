@@ -61,8 +61,8 @@ COMPUTE_CLUSTER = obj(
 
 # -- jobs ------------------------------------------------------------------------------------
 
-# 5.0 domino.jobs.web.StartJobRequest, plus `title` (pd 2.2 job_start sends it, since 1.2.4)
-START_JOB_REQUEST = obj(
+# 5.0 domino.jobs.web.StartJobRequest (api-docs swagger-5-0.json, commit 39930890): no title
+START_JOB_REQUEST_50 = obj(
     projectId=req(STR),
     commandToRun=req(STR),
     commitId=STR,
@@ -74,8 +74,13 @@ START_JOB_REQUEST = obj(
     environmentId=STR,
     environmentRevisionSpec=REVISION_SPEC_50,
     externalVolumeMounts=arr(STR),
-    title=STR,
 )
+# from Domino 5.5: plus `title` (python-domino CHANGELOG 1.2.4, job_start's optional title;
+# README compatibility matrix: 1.2.2+ for 5.5+)
+START_JOB_REQUEST = obj(**START_JOB_REQUEST_50.field_map(), title=STR)
+
+# 5.0 updateJob, POST /v4/jobs/{jobId}/name: domino.jobs.web.UpdateJobName
+UPDATE_JOB_NAME = obj(name=req(STR))
 
 # 5.0 domino.jobs.web.JobStopOperationRequest
 STOP_JOB_REQUEST = obj(projectId=req(STR), jobId=req(STR), commitResults=req(BOOL))

@@ -93,6 +93,9 @@ class Flavored:
     by_flavor: dict[str, Shape] = field(default_factory=dict)
 
     def get(self, flavor: str) -> Shape | None:
+        # 5.10 answers in 5.0's shapes where no 5.10 entry says otherwise (local/api/flavor.py)
+        if flavor not in self.by_flavor and flavor == "5.10":
+            flavor = "5.0"
         return self.by_flavor.get(flavor)
 
 

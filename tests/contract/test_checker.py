@@ -46,7 +46,15 @@ def test_a_documented_exchange_passes() -> None:
     assert check_record(start_job()) == []
     full = {"projectId": PROJECT, "commandToRun": "echo", "commitId": None, "title": "t",
             "overrideHardwareTierId": "small-k8s", "environmentId": None}
-    assert check_record(start_job(body=full)) == []
+    assert check_record(start_job(body=full, flavor="latest")) == []
+
+
+def test_a_title_on_a_50_start_is_an_undocumented_field() -> None:
+    """5.0's StartJobRequest has no title; Domino 5.5+ (python-domino 1.2.4) takes one."""
+    body = {"projectId": PROJECT, "commandToRun": "echo", "title": "t"}
+    v = only(check_record(start_job(body=body, flavor="5.0")))
+    assert (v.where, v.field, v.problem) == ("request body", "title", "undocumented field")
+    assert check_record(start_job(body=body, flavor="5.10")) == []
 
 
 def test_a_missing_required_answer_field_fails_naming_call_field_and_source() -> None:

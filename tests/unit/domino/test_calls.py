@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.domino import DominoReloginRequired, parse
+from snakemake_executor_domino.domino import Credentials, DominoError, DominoReloginRequired, parse
 from tests.unit.domino.conftest import PROJECT, SECRET, recorded
 
 HEAD = "9d2a5c0e8f1b3a4d5e6f708192a3b4c5d6e7f809"
@@ -70,6 +70,22 @@ def test_409_asks_to_renew_the_credentials_and_names_the_setting(client, fake):
     assert "renew" in message and "--domino-api-key / $DOMINO_USER_API_KEY" in message
     assert SECRET not in message
     assert len(fake.paths("POST")) == 1  # not retried as if transient
+
+
+def test_409_on_a_public_api_route_is_a_conflict_not_a_relogin(client, fake, tmp_path):
+    content = f"/api/projects/v1/projects/{PROJECT.id}/files/c1/out.csv/content"
+    fake.answer("GET", content, {"message": "conflict"}, status=409)
+    with pytest.raises(DominoError) as info:
+        client.download_file("c1", "out.csv", tmp_path / "out.csv")
+    assert not isinstance(info.value, DominoReloginRequired)
+    assert "conflict" in str(info.value) and "renew" not in str(info.value)
+
+
+def test_a_bearer_token_is_sent_as_authorization():
+    sent = Credentials(token="pat-123").headers()
+    assert sent == {"Authorization": "Bearer pat-123"}
+    assert "pat-123" not in repr(Credentials(token="pat-123"))
+    assert Credentials(api_key="k").is_api_key and not Credentials(token="t").is_api_key
 
 
 def test_upload_returns_the_stored_file_not_a_commit(client, fake, tmp_path):
