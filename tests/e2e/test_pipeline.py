@@ -37,22 +37,21 @@ def rule_jobs(domino: DominoServer, project: str) -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def latest_domino(tmp_path_factory) -> Iterator[DominoServer]:
-    """A local Domino answering as newer Domino does (docs/local-domino.md, API flavors)."""
+@pytest.fixture(scope="module", params=["5.0", "5.10", "latest"])
+def flavored(request, tmp_path_factory) -> Iterator[DominoServer]:
+    """A local Domino answering as Domino 5.0, 5.10 or 6.3 (docs/local-domino.md, API
+    flavors): no title and no content route on 5.0, both on the others."""
+    if request.param == "5.0":
+        yield request.getfixturevalue("domino")  # the session's, the default version
+        return
     from snakemake_executor_domino.local.server import LocalDomino
 
-    server = LocalDomino(tmp_path_factory.mktemp("latest-flavor"), api_flavor="latest").start()
+    root = tmp_path_factory.mktemp(f"flavor-{request.param}")
+    server = LocalDomino(root, api_flavor=request.param).start()
     try:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key)
     finally:
         server.stop()
-
-
-@pytest.fixture(params=["5.0", "latest"])
-def flavored(request, domino) -> DominoServer:
-    """The session's local Domino (5.0 flavor) or one in the latest flavor."""
-    return domino if request.param == "5.0" else request.getfixturevalue("latest_domino")
 
 
 def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
