@@ -22,7 +22,7 @@ import re
 import shlex
 from pathlib import Path
 
-from snakemake_executor_domino.connection import ConfigurationError
+from snakemake_executor_domino.exceptions import ConfigurationError
 
 SNAKEMAKE_MODULE = re.compile(r"(?:^|\s)-m snakemake(?=\s|$)")
 BASE64_PREFIX = "base64//"

@@ -16,15 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from snakemake_executor_domino.domino import Credentials, DominoClient
+from snakemake_executor_domino.exceptions import ConfigurationError
 
 LOCAL_OWNER_FALLBACK = "local"
 # The embedded Domino prefers the port `snakemake-domino local serve` uses by default, so the
 # job URLs a run printed open again once its state directory is served after the run.
 EMBEDDED_PREFERRED_PORT = 8899
-
-
-class ConfigurationError(Exception):
-    """The settings are incomplete or contradictory; the message says how to fix them."""
 
 
 @dataclass

@@ -19,13 +19,14 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.cancel import Canceller, Registry
 from snakemake_executor_domino.command import portable_command
-from snakemake_executor_domino.connection import ConfigurationError, connect
+from snakemake_executor_domino.connection import connect
 from snakemake_executor_domino.domino import (
     DominoError,
     DominoNotFound,
     Job,
     is_transient,
 )
+from snakemake_executor_domino.exceptions import ConfigurationError, DominoPluginError
 from snakemake_executor_domino.files.outputs import (
     OutputPlan,
     members,
@@ -120,7 +121,7 @@ class Executor(RemoteExecutor):
             self.logger.info(
                 push_workflow_files(self.transfer, self.workflow, settings.max_sync_size)
             )
-        except (DominoError, TransferError, ConfigurationError) as exc:
+        except DominoPluginError as exc:
             self.connection.close()
             raise WorkflowError(str(exc)) from None
         except WorkflowError:
@@ -196,7 +197,7 @@ class Executor(RemoteExecutor):
                 )
                 if pushed.uploaded:
                     uploads = f", uploaded {len(pushed.uploaded)} input file(s)"
-        except (DominoError, TransferError, ConfigurationError) as exc:
+        except DominoPluginError as exc:
             self.report_job_error(SubmittedJobInfo(job), msg=f"{what}: {exc}")
             return
         info = SubmittedJobInfo(

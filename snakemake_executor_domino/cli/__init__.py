@@ -12,6 +12,8 @@ import argparse
 import importlib
 import sys
 
+from snakemake_executor_domino.exceptions import CliError
+
 # module name -> help line; each module exposes `register(subparsers)`
 COMMAND_GROUPS = {
     "local": "run the local Domino server",
@@ -53,10 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"snakemake-domino: error: {exc}", file=sys.stderr)
         return 2
-
-
-class CliError(Exception):
-    """An error the user can fix; printed without a traceback."""
 
 
 if __name__ == "__main__":

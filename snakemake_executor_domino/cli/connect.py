@@ -16,13 +16,13 @@ import json
 import os
 from pathlib import Path
 
-from snakemake_executor_domino.cli import CliError
 from snakemake_executor_domino.connection import (
     ConfigurationError,
     connect,
     default_local_project,
 )
 from snakemake_executor_domino.domino import DominoClient
+from snakemake_executor_domino.exceptions import CliError
 
 LOCAL_API_KEY_ENV = "SNAKEMAKE_DOMINO_LOCAL_API_KEY"  # as `local serve` reads it
 

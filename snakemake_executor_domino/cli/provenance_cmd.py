@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from snakemake_executor_domino.cli import CliError
+from snakemake_executor_domino.exceptions import CliError
 
 
 def register(parser: argparse.ArgumentParser) -> None:

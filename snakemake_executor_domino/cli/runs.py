@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from snakemake_executor_domino.cli import CliError
+from snakemake_executor_domino.exceptions import CliError
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -22,6 +22,8 @@ from croniter import (  # type: ignore[import-untyped]
     croniter,
 )
 
+from snakemake_executor_domino.exceptions import CronError
+
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 ALIASES = {
     "@yearly": "0 0 1 1 *",
@@ -38,10 +40,6 @@ _QUARTZ_FORMAT = (
     "Quartz cron has 6 or 7 fields: seconds minutes hours day-of-month month day-of-week "
     "[year], with '?' in day-of-month or day-of-week, e.g. '0 0 3 * * ?' (03:00 daily)"
 )
-
-
-class CronError(ValueError):
-    """The expression is not valid (or never fires); the message names it and the fix."""
 
 
 @dataclass(frozen=True)

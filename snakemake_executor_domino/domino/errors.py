@@ -3,11 +3,13 @@ Domino's own words, never a credential."""
 
 from __future__ import annotations
 
+from snakemake_executor_domino.exceptions import DominoPluginError
+
 # 429 and 5xx: Domino (or a proxy in front of it) is busy or restarting; worth retrying.
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
-class DominoError(Exception):
+class DominoError(DominoPluginError):
     """A Domino API call failed; the message names the call, the status and Domino's words."""
 
     def __init__(self, message: str, status: int | None = None, detail: str | None = None):

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 from snakemake_interface_executor_plugins.utils import encode_target_jobs_cli_args
 
+from snakemake_executor_domino.exceptions import ManifestError
+
 MANIFEST_DIR = ".snakemake/domino_outputs"
 # Flags of outputs Snakemake itself does not demand after a job (its wait_for_files skips
 # pipes and services; node-local files stay on the node).
@@ -50,10 +52,6 @@ _RECORDER = ";".join(
         " if L or D or X else os.path.lexists(m) and os.remove(m)",
     ]
 )
-
-
-class ManifestError(Exception):
-    """A job's output manifest cannot be read; the message says why."""
 
 
 @dataclass(frozen=True)

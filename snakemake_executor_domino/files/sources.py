@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
-from snakemake_executor_domino.files.transfer import Transfer, TransferError, UploadTooBig
+from snakemake_executor_domino.exceptions import TransferError
+from snakemake_executor_domino.files.transfer import Transfer, UploadTooBig
 
 DOMINOIGNORE = IGNORE_FILE
 # Snakemake's bookkeeping inside a job (locks, incomplete markers, conda envs, scripts) must

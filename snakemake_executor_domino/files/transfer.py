@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from snakemake_executor_domino.domino import Digests, DominoClient, FileEntry, file_digests
+from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.outputs import (
     Manifest,
     ManifestError,
@@ -29,10 +30,6 @@ from snakemake_executor_domino.files.outputs import (
 )
 
 log = logging.getLogger(__name__)
-
-
-class TransferError(Exception):
-    """A file cannot be moved; the message names the file and the fix."""
 
 
 class UploadTooBig(TransferError):

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import DominoNotFound
+from snakemake_executor_domino.exceptions import ConfigurationError
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 # 5.0 StartJobRequest.environmentRevisionSpec: one of these, or {"revisionId": ...}

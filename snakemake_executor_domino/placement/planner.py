@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.placement.environment import EnvironmentChoice
 from snakemake_executor_domino.placement.escalation import Escalations
 from snakemake_executor_domino.placement.resources import choice, evaluated_ask, members

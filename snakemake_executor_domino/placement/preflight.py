@@ -15,8 +15,8 @@ from typing import Any
 from snakemake_interface_common.exceptions import WorkflowError
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
-from snakemake_executor_domino.connection import ConfigurationError
-from snakemake_executor_domino.files.transfer import Transfer, TransferError
+from snakemake_executor_domino.exceptions import ConfigurationError, TransferError
+from snakemake_executor_domino.files.transfer import Transfer
 from snakemake_executor_domino.job_identity import local_inputs, output_paths
 from snakemake_executor_domino.placement.environment import EnvironmentChoice, EnvironmentResolver
 from snakemake_executor_domino.placement.planner import Placement, TierPlanner, oversized

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.exceptions import ConfigurationError
 
 
 class TierResolver:

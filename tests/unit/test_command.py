@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from snakemake_executor_domino.command import CommandError, portable_command
-from snakemake_executor_domino.connection import ConfigurationError
+from snakemake_executor_domino.exceptions import ConfigurationError
 
 WORKDIR = Path("/home/me/project/sub")
 # as Snakemake 9.27 formats it for this executor (captured from a real run), with the

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino.models import Environment, EnvironmentRevision
+from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.placement.environment import EnvironmentResolver, split
 
 STANDARD = Environment("a" * 24, "Standard", 2, is_default=True)

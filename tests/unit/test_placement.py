@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from snakemake.resources import Resources
 
-from snakemake_executor_domino.connection import ConfigurationError
+from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.placement.escalation import Escalations
 from snakemake_executor_domino.placement.planner import TierPlanner
 from snakemake_executor_domino.placement.sizing import Ask

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.outputs import local_mode
-from snakemake_executor_domino.files.transfer import FileHasher, Transfer, TransferError
+from snakemake_executor_domino.files.transfer import FileHasher, Transfer
 from tests.conftest import DominoServer
 
 MANIFEST = ".snakemake/domino_outputs/job.json"

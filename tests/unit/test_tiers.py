@@ -1,7 +1,7 @@
 import pytest
 
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.placement.tiers import TierResolver, describe
 
 TIERS = [

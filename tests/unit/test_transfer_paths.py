@@ -1,7 +1,8 @@
 import pytest
 
+from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.sources import ensure_dominoignore
-from snakemake_executor_domino.files.transfer import TransferError, project_path
+from snakemake_executor_domino.files.transfer import project_path
 
 
 def test_project_path_is_relative_posix(tmp_path):

@@ -20,7 +20,6 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from snakemake_executor_domino.cli import CliError
 from snakemake_executor_domino.cli.connect import add_connection_arguments
 from snakemake_executor_domino.cli.schedule.control import (
     cmd_delete,
@@ -30,9 +29,8 @@ from snakemake_executor_domino.cli.schedule.control import (
 )
 from snakemake_executor_domino.cli.schedule.create import cmd_create
 from snakemake_executor_domino.cli.schedule.show import cmd_list, cmd_show
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import DominoError, DominoNotFound
-from snakemake_executor_domino.domino.cron import CronError
+from snakemake_executor_domino.exceptions import CliError, ConfigurationError, CronError
 
 
 def register(parser: argparse.ArgumentParser) -> None:

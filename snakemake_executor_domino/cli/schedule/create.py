@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from snakemake_executor_domino.cli import CliError
 from snakemake_executor_domino.cli.connect import client_from_args
 from snakemake_executor_domino.cli.schedule.text import PREVIEW_FIRES, mode_text
-from snakemake_executor_domino.connection import ConfigurationError
 from snakemake_executor_domino.domino import DominoClient, ScheduleSpec
-from snakemake_executor_domino.domino.cron import CronError, from_user, parse_timezone, preview
+from snakemake_executor_domino.domino.cron import from_user, parse_timezone, preview
+from snakemake_executor_domino.exceptions import CliError, ConfigurationError, CronError
 
 TITLE_LIMIT = 100
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -9,7 +9,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from snakemake_executor_domino.cli import CliError
 from snakemake_executor_domino.cli.connect import client_from_args
 from snakemake_executor_domino.cli.schedule.history import latest_runs, recent_runs
 from snakemake_executor_domino.cli.schedule.text import (
@@ -22,6 +21,7 @@ from snakemake_executor_domino.cli.schedule.text import (
 )
 from snakemake_executor_domino.domino import DominoClient, DominoError, ScheduledJob, ScheduledRun
 from snakemake_executor_domino.domino.cron import from_quartz, parse_timezone, preview
+from snakemake_executor_domino.exceptions import CliError
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from snakemake_executor_domino.domino import ScheduledJob, ScheduledRun
-from snakemake_executor_domino.domino.cron import CronError, from_quartz, parse_timezone
+from snakemake_executor_domino.domino.cron import from_quartz, parse_timezone
+from snakemake_executor_domino.exceptions import CronError
 
 PREVIEW_FIRES = 5
 

@@ -18,7 +18,8 @@ from typing import Annotated, Any
 from fastapi import Body, Request
 from fastapi.responses import Response
 
-from snakemake_executor_domino.domino.cron import CronError, from_quartz, parse_timezone
+from snakemake_executor_domino.domino.cron import from_quartz, parse_timezone
+from snakemake_executor_domino.exceptions import CronError
 from snakemake_executor_domino.local.api import scheduled_job_shapes as schedules_render
 from snakemake_executor_domino.local.api.api_errors import bad_request, not_found
 from snakemake_executor_domino.local.api.auth import backend

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 from croniter import CroniterError  # type: ignore[import-untyped]
 
-from snakemake_executor_domino.domino.cron import CronError, from_quartz
+from snakemake_executor_domino.domino.cron import from_quartz
+from snakemake_executor_domino.exceptions import CronError
 from snakemake_executor_domino.local.config import ServerConfig
 from snakemake_executor_domino.local.jobs.jobenv import ENVIRONMENT_ID
 from snakemake_executor_domino.local.jobs.runner import Runner
