@@ -35,6 +35,8 @@ CALLS: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"^/v1/projects/[^/]+/[^/]+/run/[^/]+/stdout$", "job_log"),
         ("PUT", r"^/v1/projects/", "upload_file"),
         ("GET", r"^/api/projects/v1/projects/.+/content$", "download_file"),
+        ("GET", r"^/v1/projects/[^/]+/[^/]+/blobs/", "download_file"),
+        ("POST", r"^/v4/jobs/[^/]+/name$", "name_job"),
         ("POST", r"^/v4/jobs/start$", "start_job"),
         ("POST", r"^/v4/jobs/stop$", "stop_job"),
         ("GET", r"^/v4/jobs$", "list_jobs"),

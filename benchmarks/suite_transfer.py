@@ -18,7 +18,6 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from benchmarks.common import Context
 from benchmarks.server import REPO, BenchServer
@@ -44,8 +43,8 @@ def run(ctx: Context, sizes_mib: list[int], repetitions: int) -> dict[str, Any]:
             client.upload_file(path, payload)  # its answer names no commit
             commit = client.head_commit_id()
             payload.unlink()
-            url = (f"{server.url}/api/projects/v1/projects/{client.project_id}/files/"
-                   f"{commit}/{quote(path)}/content")
+            # the route the client itself reads for this Domino's version
+            url = server.url + client.content_path(commit, path, None)
             target = work / "pulled.bin"
             curl_runs: list[float] = []
             plugin_runs: list[dict[str, float]] = []

@@ -123,7 +123,7 @@ class FileCalls:
     def domino_version(self) -> str:  # provided by DominoClient
         raise NotImplementedError
 
-    def _content_route(self, commit_id: str, project_path: str, key: str | None) -> str:
+    def content_path(self, commit_id: str, project_path: str, key: str | None) -> str:
         """Where a file's bytes are: the content route from Domino 5.10, else the v1 blob of
         its key (versions.py), chosen from the version asked once per connection."""
         if versions.has(self.domino_version(), "file_content_route"):
@@ -180,7 +180,7 @@ class FileCalls:
     ) -> int:
         label = f"download {project_path} from commit {commit_id[:12]}"
         response = self.http.request(
-            "GET", self._content_route(commit_id, project_path, expected_key),
+            "GET", self.content_path(commit_id, project_path, expected_key),
             stream=True, what=label,
         )
         announced = response.headers.get("Content-Length")

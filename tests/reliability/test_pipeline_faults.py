@@ -23,6 +23,7 @@ from tests.reliability.conftest import (
     FaultyDomino,
     assert_secret_absent,
     copy_pipeline,
+    job_label,
     part_files,
     server_process,
     wait_for,
@@ -66,12 +67,12 @@ def outputs(workdir: Path) -> dict[str, bytes]:
 def starts_per_job(client) -> Counter[str]:
     """Domino jobs per Snakemake job (rule and wildcards: the title without the run mark)."""
     jobs, _ = client.list_jobs(page_size=500)
-    return Counter(job.title.split(" [run ")[0] for job in jobs)
+    return Counter(job_label(job).split(" [run ")[0] for job in jobs)
 
 
 def fits_running(client, at_least: int = 2):
     jobs, _ = client.list_jobs(page_size=100)
-    running = [j for j in jobs if " fit " in j.title and j.status == "Running"]
+    running = [j for j in jobs if " fit " in job_label(j) and j.status == "Running"]
     return jobs if len(running) >= at_least else None
 
 
@@ -172,7 +173,7 @@ def test_sigkill_mid_pipeline_then_rerun_reattaches(baseline, tmp_path):
         log = rerun.stdout + rerun.stderr
         # every job of the first run that was running or done was reattached, not started
         for job in at_kill:
-            assert starts[job.title.split(" [run ")[0]] == 1, (job.title, starts)
+            assert starts[job_label(job).split(" [run ")[0]] == 1, (job_label(job), starts)
         assert len(starts) == 9 and set(starts.values()) == {1}, starts
         assert log.count("reattached to Domino job") >= len(unfinished), log
         # what the journal still holds (a job whose success the killed run reported in its

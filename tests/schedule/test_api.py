@@ -133,8 +133,9 @@ def test_run_now_starts_a_scheduled_job_in_dominos_environment(project: Project)
     assert job["statuses"]["executionStatus"] == "Succeeded"
     assert project.tier_of(job["id"]) == "medium-k8s"
     commit = job["commitDetails"]["outputCommitId"]
+    # the file's content by the route the client reads on this Domino version
     env = project.request(
-        "GET", f"/api/projects/v1/projects/{project.id}/files/{commit}/env.txt/content"
+        "GET", project.client().content_path(commit, "env.txt", None)
     ).text.splitlines()
     assert env == [
         f"DOMINO_API_HOST={project.url}",
