@@ -62,6 +62,7 @@ from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.runs.account import RunAccount
 from snakemake_executor_domino.runs.journal import Journal, job_key
 from snakemake_executor_domino.signals import take_over_sigterm
+from snakemake_executor_domino.throttle import StartThrottle
 
 LOCAL_POLL_SECONDS = 1.0
 REMOTE_POLL_SECONDS = 5.0
@@ -128,6 +129,7 @@ class Executor(RemoteExecutor):
             self.connection.close()
             raise
         self.poller = JobPoller(self.client)
+        self.throttle = StartThrottle(self.logger.warning)
         # provenance of pulled files, and the run summary (docs/provenance.md)
         self.account = RunAccount(
             self.workdir, self.run_id, self.client, self.tiers.tiers,
@@ -202,7 +204,8 @@ class Executor(RemoteExecutor):
             return
         info = SubmittedJobInfo(
             job, external_jobid=domino_job.id,
-            aux={"key": key, "unneeded": unneeded, "placement": placement},
+            aux={"key": key, "unneeded": unneeded, "placement": placement,
+                 "start": (key, job_title(job, self.run_id), what, command)},
         )
         self.submitted[domino_job.id] = info
         self.account.submitted(
@@ -285,9 +288,13 @@ class Executor(RemoteExecutor):
             return
         for duplicate in self.poller.duplicates:
             self._stop_duplicate(duplicate)
+        in_flight = sum(1 for job in states.values() if not job.finished)
         for info in active_jobs:
             job = states.get(info.external_jobid)
             if job is None or not job.finished:
+                yield info
+                continue
+            if StartThrottle.refused(job) and self._restart(info, job, in_flight):
                 yield info
                 continue
             try:
@@ -374,6 +381,35 @@ class Executor(RemoteExecutor):
                 self.journal.settled(key)
         except OSError as exc:  # a full disk must not end polling; a rerun just reattaches
             self.logger.warning(f"Domino executor: could not write the job journal: {exc}")
+
+    def _restart(self, info: SubmittedJobInfo, job: Job, in_flight: int) -> bool:
+        """A start Domino refused: start it again once executions end (throttle.py). False
+        when it is to be reported failed after all."""
+        aux = info.aux or {}
+        if "start" not in aux:
+            return False
+        key, title, what, command = aux["start"]
+        verdict = self.throttle.may_restart(key, in_flight, what)
+        if verdict is None:
+            return False
+        if verdict:
+            placement = aux["placement"]
+            try:
+                new = self._start(
+                    key, title, what, command, commit_id=job.input_commit_id,
+                    tier_id=placement.override, environment_id=placement.environment_id,
+                    environment_revision=placement.environment_revision,
+                )
+            except DominoError as exc:
+                self.logger.warning(f"{what}: starting it again failed, will retry: {exc}")
+                return True
+            self._forget(info, settle=False)
+            info.external_jobid = new.id
+            self.submitted[new.id] = info
+            self.starting.pop(title, None)
+            self.poller.track(new)
+            self.logger.info(f"{what}: started again as Domino job #{new.number}")
+        return True
 
     def _stop_duplicate(self, job: Job) -> None:
         """A second Domino job for one Snakemake job (a lost start answer, then a start

@@ -74,9 +74,35 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     serve.add_argument(
         "--api-flavor", default=None, metavar="NAME",
-        help="which documented variant of Domino's API to answer in: '5.0' (Domino 5.0's "
-        "OpenAPI) or 'latest' (newer Domino, as python-domino 2.2 sees it) (default: "
-        "$SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else 5.0; see docs/local-domino.md)",
+        help="which Domino version's API to answer as: '5.0' (Domino 5.0's OpenAPI), '5.10' "
+        "(5.0 plus job titles and the file-content route) or 'latest' (6.3, as "
+        "python-domino 2.2 sees it) (default: $SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else 5.0; "
+        "see docs/local-domino.md)",
+    )
+    # behaving like a deployment at scale (local/jobs/deployment_limits.py); all off by default
+    serve.add_argument(
+        "--profile", default=None, choices=["realistic"],
+        help="documented defaults for the four options below: realistic = start latency "
+        "45:15, executions quota 25, queue limit 50, request latency 80 ms",
+    )
+    serve.add_argument(
+        "--start-latency", default=None, metavar="SECONDS[:JITTER]",
+        help="time from a job leaving the queue to its command starting (a pod start); the "
+        "job shows as Pending meanwhile",
+    )
+    serve.add_argument(
+        "--executions-quota", type=int, default=None, metavar="N",
+        help="at most N executions of a user run at once; more wait Queued (Domino's "
+        "userExecutionsQuota.maximumExecutionsPerUser)",
+    )
+    serve.add_argument(
+        "--queue-limit", type=int, default=None, metavar="N",
+        help="at most N executions of a user wait Queued; a start beyond it is rejected "
+        "with a failure status (Domino's userExecutionQueueLimit)",
+    )
+    serve.add_argument(
+        "--request-latency", type=int, default=None, metavar="MS",
+        help="delay every API answer by MS milliseconds, as a remote deployment's",
     )
     serve.set_defaults(func=serve_command)
 
@@ -85,6 +111,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from snakemake_executor_domino.cli import CliError
     from snakemake_executor_domino.local.config import ConfigError, default_root
     from snakemake_executor_domino.local.faults.spec import FaultSpecError
+    from snakemake_executor_domino.local.jobs.deployment_limits import LimitsError, limits_from
     from snakemake_executor_domino.local.jobs.isolation import IsolationUnavailable
     from snakemake_executor_domino.local.server import LocalDomino
     from snakemake_executor_domino.local.store.rootlock import RootInUse
@@ -94,11 +121,16 @@ def serve_command(args: argparse.Namespace) -> int:
     root = args.root or default_root()
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
     try:
+        limits = limits_from(args.profile, args.start_latency, args.executions_quota,
+                             args.queue_limit, args.request_latency)
+    except LimitsError as exc:
+        raise CliError(str(exc)) from exc
+    try:
         domino = LocalDomino(
             root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
             environments_file=args.environments,
             host=args.host, port=args.port, faults=args.faults, isolation=args.job_isolation,
-            api_flavor=args.api_flavor,
+            api_flavor=args.api_flavor, limits=limits,
         )
     except FaultSpecError as exc:
         raise CliError(f"--faults / $SNAKEMAKE_DOMINO_LOCAL_FAULTS: {exc}") from exc
@@ -149,6 +181,7 @@ def _print_banner(domino: LocalDomino, projects: list[str]) -> None:
         f"environments: {domino.config.environment_list_text()}",
         f"jobs:      {_isolation_line(domino)}",
         f"API:       Domino {domino.config.flavor.name} flavor (--api-flavor)",
+        f"at scale:  {domino.config.limits.describe()}",
     ]
     if domino.fault_spec is not None:
         lines.append(f"faults:    {domino.fault_spec.describe()} (fault injection is ON)")

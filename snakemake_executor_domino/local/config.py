@@ -23,6 +23,7 @@ from snakemake_executor_domino.local.jobs.compute_envs import (
 
 __all__ = ["ConfigError", "ServerConfig", "Tier"]
 from snakemake_executor_domino.local.api.flavor import DEFAULT_FLAVOR, FLAVORS, Flavor
+from snakemake_executor_domino.local.jobs.deployment_limits import DeploymentLimits
 
 GIB = 1024**3
 TIER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -88,6 +89,8 @@ class ServerConfig:
     job_isolation: str | None = None
     # which of Domino's documented API variants the server answers in (local/api/flavor.py)
     flavor: Flavor = FLAVORS[DEFAULT_FLAVOR]
+    # start latency, executions quota, queue limit, request latency (jobs/deployment_limits.py)
+    limits: DeploymentLimits = field(default_factory=DeploymentLimits)
     # when this server started: the tiers' creation time (they are born with the config)
     started_ms: int = 0
 

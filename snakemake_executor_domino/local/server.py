@@ -36,6 +36,7 @@ from snakemake_executor_domino.local.jobs.compute_envs import (
     ComputeEnvironment,
     load_environments_file,
 )
+from snakemake_executor_domino.local.jobs.deployment_limits import DeploymentLimits
 from snakemake_executor_domino.local.jobs.isolation import resolve_mode
 from snakemake_executor_domino.local.store.rootlock import RootLock
 
@@ -61,6 +62,7 @@ class LocalDomino:
         faults: FaultSpec | str | None = None,
         isolation: str | None = None,
         api_flavor: str | None = None,
+        limits: DeploymentLimits | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
         self.host = host
@@ -83,6 +85,7 @@ class LocalDomino:
             job_isolation=resolve_mode(isolation),
             # None reads $SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR, else Domino 5.0's (local/api/flavor.py)
             flavor=flavor(api_flavor),
+            limits=limits or DeploymentLimits(),
         )
         self.url = ""
         self.api_key = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Depends, FastAPI
 
 from snakemake_executor_domino.local.api import traffic
@@ -26,4 +28,16 @@ def create_app(backend: Backend) -> FastAPI:
     # the web pages (jobs, logs, files) behind a login; see web/__init__.py
     install_web(app, backend)
     traffic.install(app)  # only when the contract tests ask for it (traffic.py)
+    delay_ms = backend.config.limits.request_latency_ms
+    if delay_ms:
+        _delay_answers(app, delay_ms / 1000)
     return app
+
+
+def _delay_answers(app: FastAPI, seconds: float) -> None:
+    """Every answer later by `seconds`, as a remote deployment's (--request-latency)."""
+
+    @app.middleware("http")
+    async def delayed(request, call_next):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(seconds)
+        return await call_next(request)

@@ -59,6 +59,9 @@ class _Active:
     stop: StopRequest | None = None
     thread: threading.Thread | None = None
     isolated: bool = False
+    user_id: str = ""
+    # set with `stop`: ends a start-latency wait at once
+    stopped: threading.Event = field(default_factory=threading.Event)
 
 
 def token_digest(token: str) -> str:
@@ -150,6 +153,7 @@ class Runner:
         parent_job_id: str | None,
         is_scheduled: bool = False,
     ) -> Job:
+        refusal = self._refusal(user_id)
         job = self.store.create_job(
             project_id=project_id,
             title=title,
@@ -163,9 +167,26 @@ class Runner:
             parent_job_id=parent_job_id,
             is_scheduled=int(is_scheduled),
         )
+        if refusal:
+            self.store.update_job(job.id, status="Error", completed_ms=now_ms())
+            self.logs.platform(job.id, refusal)
+            return self.store.get_job(job.id)
         self.logs.setup(job.id, f"queued on hardware tier {tier.describe()}")
         self.wake()
         return job
+
+    def _refusal(self, user_id: str) -> str:
+        """Why a new execution of this user is rejected (the queue limit), or ''."""
+        limit = self.config.limits.queue_limit
+        if limit is None:
+            return ""
+        waiting = sum(1 for j in self.store.jobs_with_status(("Queued",))
+                      if j.started_by_id == user_id)
+        if waiting < limit:
+            return ""
+        return (f"rejected: {waiting} of your executions are already queued, the limit of "
+                f"this deployment (userExecutionQueueLimit {limit}); start it again once "
+                "executions have ended")
 
     def stop_job(self, job_id: str, *, commit_results: bool, reason: str = "stop requested") -> Job:
         with self._lock:
@@ -177,6 +198,7 @@ class Runner:
             with entry.lock:
                 if entry.stop is None:
                     entry.stop = StopRequest(commit_results, reason)
+                    entry.stopped.set()
                 proc = entry.proc
         if proc is not None:
             process.terminate_in_background(
@@ -213,11 +235,13 @@ class Runner:
         queued = self.store.jobs_with_status(("Queued",))
         if not queued:
             return
-        busy: Counter[str] = Counter(
-            entry.tier_id
-            for job_id, entry in self._active.items()
-            if self.store.incomplete_children(job_id) == 0
-        )
+        counted = [entry for job_id, entry in self._active.items()
+                   if self.store.incomplete_children(job_id) == 0]
+        busy: Counter[str] = Counter(entry.tier_id for entry in counted)
+        # the executions quota counts as the tier caps do: a parent waiting for its children
+        # does not hold a place its children need
+        per_user: Counter[str] = Counter(entry.user_id for entry in counted)
+        quota = self.config.limits.executions_quota
         for job in queued:
             tier = self.config.tier(job.tier_id)
             if tier is None:
@@ -227,10 +251,13 @@ class Runner:
                 continue
             if busy[tier.id] >= tier.max_concurrent:
                 continue
+            if quota is not None and per_user[job.started_by_id] >= quota:
+                continue
             if not self.store.update_job(job.id, only_if_status=("Queued",), status="Pending"):
                 continue  # stopped meanwhile
             busy[tier.id] += 1
-            entry = _Active(tier.id)
+            per_user[job.started_by_id] += 1
+            entry = _Active(tier.id, user_id=job.started_by_id)
             self._active[job.id] = entry
             entry.thread = threading.Thread(
                 target=self._run_job, args=(job.id, tier), name=f"job-{job.id}", daemon=True
@@ -275,6 +302,11 @@ class Runner:
     ) -> tuple[str, str | None, int | None]:
         job = self.store.get_job(job_id)
         project = self.store.get_project(job.project_id)
+        delay = self.config.limits.start_delay()
+        if delay:
+            self.logs.setup(job_id, f"starting the execution's pod ({delay:.1f} s)")
+            if entry.stopped.wait(delay):
+                return "Stopped", None, None
         self.store.update_job(job_id, status="Preparing")
         self.logs.setup(job_id, f"preparing files of commit {job.input_commit_id}")
         if workdir.exists():
