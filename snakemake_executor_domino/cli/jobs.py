@@ -16,6 +16,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
+from snakemake_executor_domino.formatting import clock, duration
+
 if TYPE_CHECKING:
     from snakemake_executor_domino.domino import DominoClient, Job
 
@@ -85,7 +87,7 @@ def list_command(args: argparse.Namespace) -> int:
             job.status,
             job.tier_name or job.tier_id or "",
             clock(job.started_ms or job.submitted_ms),
-            span(run_time(job)),
+            duration(run_time(job)),
             job.title or job.command,
         ))
     _print_table(rows, right_aligned={0, 4}, out=out)
@@ -107,7 +109,7 @@ def show_command(args: argparse.Namespace) -> int:
         ("submitted", clock(job.submitted_ms)),
         ("started", clock(job.started_ms)),
         ("completed", clock(job.completed_ms)),
-        ("ran", span(run_time(job))),
+        ("ran", duration(run_time(job))),
         ("input commit", job.input_commit_id or "-"),
         ("output commit", job.output_commit_id or "-"),
     ]
@@ -261,25 +263,6 @@ def _line_ended(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def clock(ms: int | None) -> str:
-    if ms is None:
-        return "-"
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms / 1000))
-
-
-def span(ms: int | None) -> str:
-    if ms is None:
-        return "-"
-    if ms < 10_000:
-        return f"{ms / 1000:.1f} s"
-    seconds = ms // 1000
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} m {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} m"
 
 
 def run_time(job: Job) -> int | None:

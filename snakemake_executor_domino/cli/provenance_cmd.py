@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from snakemake_executor_domino.exceptions import CliError
+from snakemake_executor_domino.formatting import clock
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -77,16 +77,16 @@ def describe(finding: Any, with_history: bool = False) -> list[str]:
         ("tier", f"{tier}" + (f" (id {job.tier_id})" if job.tier_id else "") + f"; {asked}"),
         ("environment", job.environment_name or job.environment_id or "the project's default"),
         ("commits", f"input {job.input_commit or '-'}, output {job.output_commit or '-'}"),
-        ("submitted", _clock(job.submitted_ms)),
-        ("started", _clock(job.started_ms)),
-        ("finished", _clock(job.finished_ms)),
-        ("file", f"SHA-1 {record.sha1}, {record.size} bytes, pulled {_clock(record.recorded_ms)}"),
+        ("submitted", clock(job.submitted_ms)),
+        ("started", clock(job.started_ms)),
+        ("finished", clock(job.finished_ms)),
+        ("file", f"SHA-1 {record.sha1}, {record.size} bytes, pulled {clock(record.recorded_ms)}"),
         ("state", state),
     ]
     if with_history:
         for older in finding.history[:-1]:
             rows.append(("earlier", f"job #{older.job.number} ({older.job.url}), SHA-1 "
-                                    f"{older.sha1}, pulled {_clock(older.recorded_ms)}"))
+                                    f"{older.sha1}, pulled {clock(older.recorded_ms)}"))
     width = max(len(name) for name, _ in rows)
     return [f"{finding.path}:"] + [f"  {name.ljust(width)}  {value}" for name, value in rows]
 
@@ -99,9 +99,3 @@ def _as_json(finding: Any) -> dict[str, Any]:
         "record": finding.record.to_dict() if finding.record else None,
         "history": [asdict(r) for r in finding.history],
     }
-
-
-def _clock(ms: int | None) -> str:
-    if ms is None:
-        return "-"
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms / 1000))

@@ -7,11 +7,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from snakemake_executor_domino.exceptions import CliError
+from snakemake_executor_domino.formatting import clock
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -35,8 +35,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from snakemake_executor_domino.formatting import duration
     from snakemake_executor_domino.report.records import read_runs
-    from snakemake_executor_domino.report.summary_text import duration, money, table
+    from snakemake_executor_domino.report.summary_text import money, table
 
     runs = read_runs(_workdir(args))
     summaries = [(run, _summary(run)) for run in runs]
@@ -52,7 +53,7 @@ def list_command(args: argparse.Namespace) -> int:
     rows = [("RUN", "STARTED", "JOBS", "FAILED", "WALL", "TIER-MIN", "EST. COST", "PROJECT")]
     for run, s in summaries:
         failed = sum(n for status, n in s.statuses.items() if status != "Succeeded")
-        rows.append((run.run_id, _clock(run.started_ms), str(s.jobs), str(failed),
+        rows.append((run.run_id, clock(run.started_ms), str(s.jobs), str(failed),
                      duration(s.wall_ms), f"{s.tier_minutes:.2f}", money(s.cents),
                      run.project or "-"))
     print("\n".join(table(rows, right={2, 3, 4, 5, 6}, indent="")))
@@ -82,7 +83,7 @@ def show_command(args: argparse.Namespace) -> int:
         print()
     else:
         print(f"run {run.run_id} of {run.project or '?'} at {run.host or '?'}, started "
-              f"{_clock(run.started_ms)}")
+              f"{clock(run.started_ms)}")
         print(format_summary(summary) if run.jobs else "  no Domino job finished in it")
         if args.svg:
             print(f"timeline written to {args.svg}")
@@ -125,9 +126,3 @@ def _workdir(args: argparse.Namespace) -> Path:
         raise CliError(f"{args.directory} is not a directory; pass the workflow's working "
                        "directory")
     return args.directory
-
-
-def _clock(ms: int | None) -> str:
-    if ms is None:
-        return "-"
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ms / 1000))

@@ -21,6 +21,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from snakemake_executor_domino import formatting
 from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
 from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.transfer import Transfer, UploadTooBig
@@ -57,7 +58,7 @@ class Sources:
             why = "git-tracked and Snakemake's sources"
         else:
             why = "directory sync: not in a git repository"
-        return f"{len(self.paths)} file(s), {human_size(self.total_bytes)} ({why})"
+        return f"{len(self.paths)} file(s), {formatting.size(self.total_bytes)} ({why})"
 
 
 def workflow_sources(workflow, workdir: Path) -> Sources:
@@ -86,7 +87,7 @@ def push_workflow_files(transfer: Transfer, workflow, max_total: int) -> str:
     if result.uploaded:
         pushed = (
             f"pushed {len(result.uploaded)} the project lacked "
-            f"({human_size(result.bytes_uploaded)})"
+            f"({formatting.size(result.bytes_uploaded)})"
         )
     else:
         pushed = "the project already holds them all"
@@ -159,28 +160,20 @@ def _ignore_rules(workdir: Path) -> IgnoreRules:
 def too_big(how: str, sizes: dict[str, int], workdir: Path, limit: int) -> str:
     """The size guard's message: the workflow files to upload (`sizes`) exceed `limit`."""
     biggest = heapq.nlargest(BIGGEST_SHOWN, sizes.items(), key=lambda item: item[1])
-    shown = ", ".join(f"{path} ({human_size(size)})" for path, size in biggest)
+    shown = ", ".join(f"{path} ({formatting.size(size)})" for path, size in biggest)
     if how == GIT_TRACKED:
         which = "a git repository: its tracked files and Snakemake's sources"
     else:
         which = "no git repository: every file not in .dominoignore"
     return (
         f"The workflow files to upload to Domino before the first job total "
-        f"{human_size(sum(sizes.values()))}, over the limit of {human_size(limit)} "
+        f"{formatting.size(sum(sizes.values()))}, over the limit of {formatting.size(limit)} "
         f"(--domino-max-sync-size); nothing was uploaded. They are the files below "
         f"{workdir} that the project lacks ({which}). Biggest: {shown}. Keep such files "
         f"out with lines in {DOMINOIGNORE} (e.g. `{biggest[0][0]}`), keep big data in a "
         "Domino dataset, or raise --domino-max-sync-size."
     )
 
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    raise AssertionError("unreachable")
 
 
 def ensure_dominoignore(workdir: Path) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from snakemake_executor_domino.formatting import duration, size
 from snakemake_executor_domino.report.summary import RuleUsage, Summary
 
 COST_NOTE = (
@@ -13,28 +14,6 @@ COST_NOTE = (
 )
 
 
-def duration(ms: int | float | None) -> str:
-    if ms is None:
-        return "-"
-    seconds = ms / 1000
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, seconds = divmod(int(round(seconds)), 60)
-    if minutes < 60:
-        return f"{minutes} m {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} m"
-
-
-def memory(n: int | float | None) -> str:
-    if n is None:
-        return "-"
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit in ("B", "KiB") else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def money(cents: float | None) -> str:
@@ -85,7 +64,7 @@ def _rule_table(rules: Sequence[RuleUsage]) -> list[str]:
     for r in rules:
         rows.append((
             r.rule, str(r.jobs), r.tier, _asked(r), _has(r),
-            memory(r.peak_memory_bytes),
+            size(r.peak_memory_bytes),
             "-" if r.mean_cores is None else f"{r.mean_cores:.2f}",
         ))
     return table(rows, right={1, 5, 6})

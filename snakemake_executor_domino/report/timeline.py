@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from snakemake_executor_domino.formatting import duration
 from snakemake_executor_domino.report.spans import JobSpan
-from snakemake_executor_domino.report.summary_text import duration
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",
            "#ff9da7")

@@ -87,8 +87,8 @@ def test_size_guard_names_the_biggest_files_and_the_fix(tmp_path, domino):
     assert result.returncode != 0
     message = result.stderr
     assert "to upload to Domino before the first job" in message, message
-    assert "over the limit of 1.0 MB (--domino-max-sync-size)" in message, message
-    assert "Biggest: data/big.bin (3.0 MB), data/medium.bin (200.0 kB)" in message, message
+    assert "over the limit of 977 KiB (--domino-max-sync-size)" in message, message
+    assert "Biggest: data/big.bin (2.9 MiB), data/medium.bin (195 KiB)" in message, message
     assert ".dominoignore (e.g. `data/big.bin`)" in message, message
     assert "Traceback" not in message
     assert domino.client(project).list_jobs()[0] == []

@@ -9,7 +9,6 @@ import pytest
 from snakemake_executor_domino.files.sources import (
     DIRECTORY_SYNC,
     GIT_TRACKED,
-    human_size,
     in_git_repository,
     too_big,
     workflow_sources,
@@ -58,9 +57,9 @@ def test_symlinked_directory_is_not_followed(tmp_path):
 def test_size_guard_message_names_the_biggest_files_and_the_fix(tmp_path):
     sizes = {"Snakefile": 0, "a.bin": 5000, "b.bin": 3000}
     message = too_big(DIRECTORY_SYNC, sizes, tmp_path, 4000)
-    assert "total 8.0 kB, over the limit of 4.0 kB (--domino-max-sync-size)" in message
+    assert "total 8 KiB, over the limit of 4 KiB (--domino-max-sync-size)" in message
     assert "nothing was uploaded" in message and "no git repository" in message
-    assert "Biggest: a.bin (5.0 kB), b.bin (3.0 kB), Snakefile (0 bytes)." in message
+    assert "Biggest: a.bin (5 KiB), b.bin (3 KiB), Snakefile (0 B)." in message
     assert "lines in .dominoignore (e.g. `a.bin`)" in message
     assert "a git repository: its tracked files" in too_big(GIT_TRACKED, sizes, tmp_path, 4000)
 
@@ -99,11 +98,3 @@ def test_git_repository_uses_snakemakes_list_less_dominoignore(tmp_path, monkeyp
 def test_not_a_git_repository(tmp_path):
     assert not in_git_repository(tmp_path)
 
-
-@pytest.mark.parametrize(
-    ("size", "shown"),
-    [(0, "0 bytes"), (999, "999 bytes"), (1000, "1.0 kB"), (2_500_000, "2.5 MB"),
-     (7 * 10**12, "7000.0 GB")],
-)
-def test_human_size(size, shown):
-    assert human_size(size) == shown

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from snakemake_executor_domino import formatting
 from snakemake_executor_domino.local.api.auth import backend
 from snakemake_executor_domino.local.backend import Backend
 from snakemake_executor_domino.local.store.rows import (
@@ -115,9 +116,9 @@ def project_runs(jobs: list[Job]) -> list[RunRow]:
 def _rows(summary: Summary) -> list[tuple[str, str]]:
     return [
         ("jobs", ", ".join(f"{n} {s.lower()}" for s, n in summary.statuses.items())),
-        ("wall time", text.duration(summary.wall_ms)),
-        ("queued", text.duration(summary.queued_ms)),
-        ("running", text.duration(summary.run_ms)),
+        ("wall time", formatting.duration(summary.wall_ms)),
+        ("queued", formatting.duration(summary.queued_ms)),
+        ("running", formatting.duration(summary.run_ms)),
         ("tier-minutes", f"{summary.tier_minutes:.2f}"),
     ]
 

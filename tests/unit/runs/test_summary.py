@@ -6,7 +6,7 @@ import pytest
 
 from snakemake_executor_domino.report.spans import JobSpan, title_label, title_run
 from snakemake_executor_domino.report.summary import summarise
-from snakemake_executor_domino.report.summary_text import duration, format_summary, memory
+from snakemake_executor_domino.report.summary_text import format_summary
 
 S = 1000
 
@@ -84,12 +84,6 @@ def test_text_table_names_each_tier_the_totals_and_the_estimate(spans):
     fit = next(line for line in lines if line.split()[:3] == ["fit", "1", "Large"])
     assert "3.0 GiB" in fit and "2.00" in fit
 
-
-def test_units():
-    assert duration(900) == "0.9 s"
-    assert duration(61_000) == "1 m 01 s"
-    assert duration(3_720_000) == "1 h 02 m"
-    assert memory(512) == "512 B" and memory(3 * 2**20) == "3.0 MiB"
 
 
 def test_titles_name_their_run():
