@@ -90,3 +90,29 @@ def test_allof_compositions_are_merged() -> None:
                                       _object({"userName": whole["properties"]["userName"]})]}
     me = next(f for f in check_description(doc) if f.route == "/v4/users/self")
     assert me.described and me.missing == ()
+
+
+def test_each_served_description_is_held_against_its_own_routes() -> None:
+    """swagger.json describes the v4 routes, public-api.json the public /api ones: a v4
+    document is never judged for /api routes, nor the public one for v4 routes."""
+    from tests.unit.domino.conftest import FakeDomino
+
+    v4 = _openapi3()
+    content = "/api/projects/v1/projects/{projectId}/files/{commitId}/{path}/content"
+    public = {"openapi": "3.0.0", "paths": {content: {"get": {"responses": {"200": {}}}}}}
+    fake = FakeDomino()
+    fake.answer("GET", "/assets/swagger.json", v4)
+    fake.answer("GET", "/assets/public-api.json", public)
+    from snakemake_executor_domino.domino.deployment import DeploymentCalls
+
+    calls = DeploymentCalls()
+    calls.http = fake
+    served = {family: (path, doc) for path, family, doc in calls.api_descriptions()}
+    assert served["v4"][0] == "/assets/swagger.json"
+    assert served["public"][0] == "/assets/public-api.json"
+    v4_findings = check_description(served["v4"][1], "v4")
+    assert all(f.route.startswith("/v4/") and f.described for f in v4_findings)
+    (only,) = check_description(served["public"][1], "public")
+    assert only.route == content and only.described
+    # the public document describes none of the v4 routes, and that is no failure of it
+    assert not any(f.described for f in check_description(public, "v4"))
