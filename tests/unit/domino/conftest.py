@@ -20,8 +20,9 @@ SECRET = "k-never-shown-0123456789"
 PROJECT = Project(id="64f0c1d2e3a4b5c6d7e8f901", owner="marks", name="quick-start")
 
 
-def recorded(name: str) -> Any:
-    """The answer of fixtures/<name>.json (its "source" says where the shape comes from)."""
+def documented(name: str) -> Any:
+    """The answer of fixtures/<name>.json, written by hand from the document its "source" names
+    (test_fixtures.py holds each to the contract), not recorded from a live Domino."""
     return json.loads((FIXTURES / f"{name}.json").read_text())["answer"]
 
 

@@ -1,4 +1,4 @@
-"""DominoClient's calls against recorded answers: which route it prefers, what it sends,
+"""DominoClient's calls against documented answers: which route it prefers, what it sends,
 what it makes of errors."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from snakemake_executor_domino.domino import Credentials, DominoError, DominoReloginRequired, parse
-from tests.unit.domino.conftest import PROJECT, SECRET, recorded
+from tests.unit.domino.conftest import PROJECT, SECRET, documented
 
 HEAD = "9d2a5c0e8f1b3a4d5e6f708192a3b4c5d6e7f809"
 V4_HEAD = f"/v4/projects/{PROJECT.id}/commits/head"
@@ -14,14 +14,14 @@ V1_COMMITS = "/v1/projects/marks/quick-start/commits"
 
 
 def test_head_commit_prefers_the_v4_route(client, fake):
-    fake.answer("GET", V4_HEAD, recorded("commit_head_v4"))
+    fake.answer("GET", V4_HEAD, documented("commit_head_v4"))
     assert client.head_commit_id() == HEAD
     assert fake.paths() == [V4_HEAD]
 
 
 @pytest.mark.parametrize("name", ["commits_v1_ids", "commits_v1_objects"])
 def test_head_commit_falls_back_to_the_v1_list_where_v4_is_404(client, fake, name):
-    fake.answer("GET", V1_COMMITS, recorded(name))
+    fake.answer("GET", V1_COMMITS, documented(name))
     assert client.head_commit_id() == HEAD
     assert client.head_commit_id() == HEAD
     # the missing route is asked once, then the list only
@@ -34,7 +34,7 @@ def test_project_without_commits_has_no_head(client, fake):
 
 
 def test_a_job_without_tier_sends_no_override(client, fake):
-    fake.answer("POST", "/v4/jobs/start", recorded("jobset_50")["jobs"][0])
+    fake.answer("POST", "/v4/jobs/start", documented("jobset_50")["jobs"][0])
     job = client.start_job("python -m snakemake", title="t")
     body = fake.calls[-1][2]["json"]
     assert "overrideHardwareTierId" not in body
@@ -44,14 +44,14 @@ def test_a_job_without_tier_sends_no_override(client, fake):
 
 
 def test_a_job_with_tier_and_commit_sends_them(client, fake):
-    fake.answer("POST", "/v4/jobs/start", recorded("jobset_50")["jobs"][0])
+    fake.answer("POST", "/v4/jobs/start", documented("jobset_50")["jobs"][0])
     client.start_job("true", title="t", commit_id="c1", tier_id="gpu-k8s")
     body = fake.calls[-1][2]["json"]
     assert (body["overrideHardwareTierId"], body["commitId"]) == ("gpu-k8s", "c1")
 
 
 def test_job_list_query_is_the_documented_one(client, fake):
-    fake.answer("GET", "/v4/jobs", recorded("jobset_50"))
+    fake.answer("GET", "/v4/jobs", documented("jobset_50"))
     page = client.jobs_page(page_size=100)
     params = fake.calls[-1][2]["params"]
     assert params == {"projectId": PROJECT.id, "order_by": "number", "sort_by": "desc",
@@ -92,7 +92,7 @@ def test_upload_returns_the_stored_file_not_a_commit(client, fake, tmp_path):
     source = tmp_path / "x.rdata"
     source.write_bytes(b"abc")
     path = "/v1/projects/marks/quick-start/data/randomNumbers.rdata"
-    fake.answer("PUT", path, recorded("upload_v1"), status=201)
+    fake.answer("PUT", path, documented("upload_v1"), status=201)
     answer = client.upload_file("data/randomNumbers.rdata", source)
     assert answer.key == "5c28ab880e29953e41b91e351f786a833fbf18a5"
     assert fake.calls[-1][2]["data"] == b"abc"
@@ -120,22 +120,22 @@ def test_a_flat_listing_of_every_file_below_walks_without_directory_entries(clie
 @pytest.mark.parametrize("name, tier", [("runtime_details_50", ("medium-k8s", "Medium")),
                                         ("runtime_details_latest", ("gpu-k8s", "GPU"))])
 def test_a_jobs_tier_comes_from_its_runtime_execution_details(client, fake, name, tier):
-    job = parse.job(recorded("jobset_50")["jobs"][0])
-    fake.answer("GET", f"/v4/jobs/{job.id}/runtimeExecutionDetails", recorded(name))
+    job = parse.job(documented("jobset_50")["jobs"][0])
+    fake.answer("GET", f"/v4/jobs/{job.id}/runtimeExecutionDetails", documented(name))
     filled = client.with_tier(job)
     assert (filled.tier_id, filled.tier_name) == tier
 
 
 def test_a_job_keeps_no_tier_where_runtime_details_are_missing(client, fake):
-    job = parse.job(recorded("jobset_50")["jobs"][0])
+    job = parse.job(documented("jobset_50")["jobs"][0])
     assert client.with_tier(job) == job
 
 
 def test_a_jobs_problem_suggestion_is_read_with_one_setup_line(client, fake):
     path = "/v4/jobs/j1/logsWithProblemSuggestions"
-    fake.answer("GET", path, recorded("logs_problem_50"))
+    fake.answer("GET", path, documented("logs_problem_50"))
     assert "ran out of memory" in client.job_problem("j1")
     assert fake.calls[-1][2]["params"] == {"logType": "prepareoutput", "limit": 1}
-    fake.answer("GET", "/v4/jobs/j2/logsWithProblemSuggestions", recorded("logs_v4"))
+    fake.answer("GET", "/v4/jobs/j2/logsWithProblemSuggestions", documented("logs_v4"))
     assert client.job_problem("j2") is None  # no suggestion
     assert client.job_problem("missing") is None  # a Domino without the route

@@ -1,4 +1,4 @@
-"""A finished job's runtime details and usage, from recorded answers: what is read, which
+"""A finished job's runtime details and usage, from documented answers: what is read, which
 route is asked, and that a Domino without the route answers None rather than an error."""
 
 from __future__ import annotations
@@ -8,31 +8,31 @@ import dataclasses
 import pytest
 
 from snakemake_executor_domino.domino import DominoError, JobUsage, parse
-from tests.unit.domino.conftest import recorded
+from tests.unit.domino.conftest import documented
 
-JOB = parse.job(recorded("jobset_50")["jobs"][0])
+JOB = parse.job(documented("jobset_50")["jobs"][0])
 USAGE = f"/v4/jobs/jobs/{JOB.id}/usage"
 DETAILS = f"/v4/jobs/{JOB.id}/runtimeExecutionDetails"
 
 
 def test_runtime_details_name_tier_and_environment(client, fake):
-    fake.answer("GET", DETAILS, recorded("runtime_details_50"))
+    fake.answer("GET", DETAILS, documented("runtime_details_50"))
     details = client.runtime_details(JOB.id)
     assert (details.tier_id, details.tier_name) == ("medium-k8s", "Medium")
     assert details.environment_name == "Domino Standard Environment"
-    fake.answer("GET", DETAILS.replace(JOB.id, "x" * 24), recorded("runtime_details_latest"))
+    fake.answer("GET", DETAILS.replace(JOB.id, "x" * 24), documented("runtime_details_latest"))
     latest = client.runtime_details("x" * 24)
     assert (latest.tier_id, latest.tier_name, latest.environment_name) == ("gpu-k8s", "GPU", None)
 
 
 def test_usage_samples_give_mean_cpu_and_peak_memory(client, fake):
-    fake.answer("GET", USAGE, recorded("job_usage_50"))
+    fake.answer("GET", USAGE, documented("job_usage_50"))
     assert client.job_usage(JOB) == JobUsage(cpu=1.0, memory=314572800)
     assert fake.paths() == [USAGE]
 
 
 def test_usage_in_the_job_answer_needs_no_call(client, fake):
-    body = {**recorded("jobset_50")["jobs"][0], "usage": {"cpu": 0.8, "memory": 5.0e8}}
+    body = {**documented("jobset_50")["jobs"][0], "usage": {"cpu": 0.8, "memory": 5.0e8}}
     job = parse.job(body)
     assert job.usage == JobUsage(cpu=0.8, memory=5.0e8)
     assert client.job_usage(job) == job.usage and fake.paths() == []
@@ -40,7 +40,7 @@ def test_usage_in_the_job_answer_needs_no_call(client, fake):
 
 @pytest.mark.parametrize("usage", [None, {}, {"cpu": None}])
 def test_no_usage_in_the_answer(usage):
-    body = {**recorded("jobset_50")["jobs"][0], "usage": usage}
+    body = {**documented("jobset_50")["jobs"][0], "usage": usage}
     assert parse.job(body).usage is None
 
 

@@ -1,4 +1,4 @@
-"""Transfer's push against recorded answers: the commit a job starts at is the head after
+"""Transfer's push against documented answers: the commit a job starts at is the head after
 the uploads (an upload answer names no commit), and a file is skipped only when its key
 matches its bytes."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from snakemake_executor_domino.files.transfer import FileHasher, Transfer
-from tests.unit.domino.conftest import PROJECT, recorded
+from tests.unit.domino.conftest import PROJECT, documented
 
 V4_HEAD = f"/v4/projects/{PROJECT.id}/commits/head"
 FILES = "/v1/projects/marks/quick-start/files/{}/data"
@@ -22,8 +22,8 @@ def setup(fake, tmp_path, remote_key: str):
     fake.answer("GET", V4_HEAD, {"id": "new", "name": "", "commitTime": 2})
     fake.answer("GET", FILES.format("old"), {"data": [
         {"path": "data/same.csv", "size": 5, "key": remote_key}]})
-    fake.answer("PUT", UPLOAD.format("new.csv"), recorded("upload_v1"), status=201)
-    fake.answer("PUT", UPLOAD.format("same.csv"), recorded("upload_v1"), status=201)
+    fake.answer("PUT", UPLOAD.format("new.csv"), documented("upload_v1"), status=201)
+    fake.answer("PUT", UPLOAD.format("same.csv"), documented("upload_v1"), status=201)
     return Transfer(fake_client(fake), tmp_path, max_file_size=10**6, hasher=FileHasher())
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from snakemake_executor_domino.domino import DominoError, ScheduleSpec
 from snakemake_executor_domino.domino.schedules import create_body, newer_api, update_payload
-from tests.unit.domino.conftest import PROJECT, recorded
+from tests.unit.domino.conftest import PROJECT, documented
 
 SPEC = ScheduleSpec(title="nightly", command="snakemake -j 3", cron="0 0 3 * * ?",
                     tier_id="medium-k8s")
@@ -53,17 +53,17 @@ def test_create_body_for_newer_domino():
 
 
 def test_update_of_a_50_answer_sends_back_what_the_put_takes():
-    payload = update_payload(recorded("scheduled_job_50"))
+    payload = update_payload(documented("scheduled_job_50"))
     assert payload.keys() <= UPDATE_50
     assert payload["schedule"] == {"cronString": "0 0 3 * * ?", "isCustom": True}
     assert payload["overrideEnvironmentRevisionSpec"] == "ActiveRevision"
     assert payload["publishAfterCompleted"] is False
     # not a fixed list: a field this client does not know survives
-    assert update_payload({**recorded("scheduled_job_50"), "futureField": 1})["futureField"] == 1
+    assert update_payload({**documented("scheduled_job_50"), "futureField": 1})["futureField"] == 1
 
 
 def test_update_of_a_newer_answer():
-    payload = update_payload(recorded("scheduled_job_latest"))
+    payload = update_payload(documented("scheduled_job_latest"))
     for read_only in ("id", "created", "projectId", "hardwareTierName", "scheduledByUserName",
                       "dataConfig"):
         assert read_only not in payload
@@ -75,7 +75,7 @@ def test_update_of_a_newer_answer():
 def test_create_names_the_revision_by_domino_version(client, fake):
     fake.answer("GET", "/version", {"version": "6.0.0"})
     fake.answer("GET", "/v4/users/self", {"id": USER, "userName": "marks"})
-    fake.answer("POST", SCHEDULED, recorded("scheduled_job_latest"))
+    fake.answer("POST", SCHEDULED, documented("scheduled_job_latest"))
     created = client.create_scheduled_job(SPEC)
     assert "environmentRevisionSpec" in fake.calls[-1][2]["json"]
     assert created.title == "Weekly Report"
@@ -83,23 +83,23 @@ def test_create_names_the_revision_by_domino_version(client, fake):
 
 def test_pause_sends_back_the_answer_with_ispaused(client, fake):
     one = f"{SCHEDULED}/65a0b1c2d3e4f50617283940"
-    fake.answer("GET", one, recorded("scheduled_job_50"))
-    fake.answer("PUT", one, {**recorded("scheduled_job_50"), "isPaused": True})
+    fake.answer("GET", one, documented("scheduled_job_50"))
+    fake.answer("PUT", one, {**documented("scheduled_job_50"), "isPaused": True})
     assert client.set_scheduled_job_paused("65a0b1c2d3e4f50617283940", True).is_paused
     sent = fake.calls[-1][2]["json"]
-    assert sent == {**update_payload(recorded("scheduled_job_50")), "isPaused": True}
+    assert sent == {**update_payload(documented("scheduled_job_50")), "isPaused": True}
 
 
 def test_local_extras_are_optional(client, fake):
     one = f"{SCHEDULED}/65a0b1c2d3e4f50617283940"
-    fake.answer("GET", one, recorded("scheduled_job_50"))
+    fake.answer("GET", one, documented("scheduled_job_50"))
     assert client.run_scheduled_job("65a0b1c2d3e4f50617283940") is None
     assert client.scheduled_job_runs("65a0b1c2d3e4f50617283940") is None
 
 
 def test_a_refused_fire_is_no_credentials_error(client, fake):
     one = f"{SCHEDULED}/65a0b1c2d3e4f50617283940"
-    fake.answer("GET", one, recorded("scheduled_job_50"))
+    fake.answer("GET", one, documented("scheduled_job_50"))
     fake.answer("POST", "/_local/scheduledjobs/65a0b1c2d3e4f50617283940/run",
                 {"message": "previous job still runs"}, status=409)
     with pytest.raises(DominoError) as info:
@@ -109,7 +109,7 @@ def test_a_refused_fire_is_no_credentials_error(client, fake):
 
 def test_local_extras_live_under_the_local_prefix(client, fake):
     one = f"{SCHEDULED}/65a0b1c2d3e4f50617283940"
-    fake.answer("GET", one, recorded("scheduled_job_50"))
+    fake.answer("GET", one, documented("scheduled_job_50"))
     fake.answer("GET", "/_local/scheduledjobs/65a0b1c2d3e4f50617283940/runs", {"runs": [
         {"fireTime": "2024-01-12T02:00:00Z", "outcome": "started", "manual": False,
          "reason": None, "job": {"jobId": "j1", "jobNumber": 3, "status": "Succeeded",

@@ -8,14 +8,14 @@ import pytest
 
 from snakemake_executor_domino.domino import versions
 
-from .conftest import PROJECT, recorded
+from .conftest import PROJECT, documented
 
 START = "/v4/jobs/start"
 JOBS = "/v4/jobs"
 
 
 def job_body(number: int, *, title: str | None, command: str) -> dict:
-    body = dict(recorded("jobset_50")["jobs"][0])
+    body = dict(documented("jobset_50")["jobs"][0])
     return {**body, "id": f"{number:024x}", "number": number, "title": title,
             "jobRunCommand": command}
 
