@@ -26,6 +26,7 @@ from snakemake_executor_domino.domino import (
     Job,
     is_transient,
 )
+from snakemake_executor_domino.domino.retry import BUDGETS
 from snakemake_executor_domino.exceptions import ConfigurationError, DominoPluginError
 from snakemake_executor_domino.files.outputs import (
     OutputPlan,
@@ -72,7 +73,6 @@ REMOTE_POLL_SECONDS = 5.0
 CANCEL_RETRY_BUDGET = 10.0
 # Polling cycles in which pulling back a succeeded job's outputs may fail transiently
 # (each after the client's own retries) before the job is reported failed.
-MAX_PULL_CYCLES = 5
 
 
 class Executor(RemoteExecutor):
@@ -431,7 +431,8 @@ class Executor(RemoteExecutor):
         what = describe_job(info.job)
         failures = self._pull_failures.get(info.external_jobid, 0) + 1
         self._pull_failures[info.external_jobid] = failures
-        if isinstance(exc, DominoError) and is_transient(exc) and failures < MAX_PULL_CYCLES:
+        cycles = BUDGETS["pull"].tries or 1  # the one retry policy (domino/retry.py)
+        if isinstance(exc, DominoError) and is_transient(exc) and failures < cycles:
             self.logger.warning(f"{what}: {exc}; retrying.")
             return True
         # Left in the journal: a rerun reattaches to the finished Domino job and pulls its

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import random
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -28,12 +26,12 @@ from snakemake_executor_domino.domino.http import Credentials, Http
 from snakemake_executor_domino.domino.job_details import JobDetailCalls
 from snakemake_executor_domino.domino.keys import KeyScheme
 from snakemake_executor_domino.domino.models import HardwareTier, Job, JobPage, Project
+from snakemake_executor_domino.domino.retry import BUDGETS, attempts
 from snakemake_executor_domino.domino.schedules import ScheduleCalls
 
 # python-domino's jobs_list pages; a deployment may serve fewer rows than asked (near 100)
 JOB_PAGE = 100
 MAX_JOB_PAGES = 100
-NAME_ATTEMPTS = 5
 
 
 class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, DeploymentCalls):
@@ -184,14 +182,11 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
     def head_after(self, previous: str | None, *, wait: float = 5.0) -> str | None:
         """The head once it has moved on from `previous` (after uploads), waiting a little
         for a Domino that shows a new commit later than it answers the upload."""
-        delay = 0.1
-        deadline = time.monotonic() + wait
-        while True:
+        for attempt in attempts(BUDGETS["head_after"].within(wait)):
             head = self.head_commit_id()
-            if head != previous or time.monotonic() + delay > deadline:
+            if head != previous or attempt.last:
                 return head
-            time.sleep(delay)
-            delay *= 2
+        return None
 
     # ---------------------------------------------------------------- jobs
     def start_job(
@@ -227,9 +222,7 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
         ):
             if value is not None:
                 payload[name] = value
-        deadline = time.monotonic() + self.retry_budget
-        delay = 1.0
-        while True:
+        for attempt in attempts(BUDGETS["start"].within(self.retry_budget)):
             try:
                 body = self.http.json(
                     "POST", routes.job_start(), json=payload, what=f"start job '{title}'"
@@ -244,16 +237,15 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
                     existing = self._find_started(title, marker, exc)
                     if existing is not None:
                         return existing
-                if time.monotonic() > deadline:
+                if attempt.last:
                     raise
-            time.sleep(delay * random.uniform(0.5, 1.5))
-            delay = min(delay * 2, 30.0)
+        raise AssertionError("unreachable: the last attempt raises")
 
     def name_job(self, job: Job, title: str) -> Job:
         """Give a started job its title (5.0 updateJob). A job left unnamed is still found by
         its command's marker, so a refusal here costs only the name in Domino's UI."""
         # naming is idempotent, so unlike a start it may be repeated after a transient error
-        for attempt in range(NAME_ATTEMPTS):
+        for attempt in attempts(BUDGETS["name"]):
             try:
                 body = self.http.json(
                     "POST", routes.job_name(job.id), json={"name": title},
@@ -261,9 +253,8 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
                 )
                 break
             except DominoError as exc:
-                if not is_transient(exc) or attempt == NAME_ATTEMPTS - 1:
+                if not is_transient(exc) or attempt.last:
                     return job
-                time.sleep(0.2 * 2**attempt)
         named = parse.job(body) if isinstance(body, dict) and body.get("id") else job
         return dataclasses.replace(named, title=named.title or title)
 
@@ -276,12 +267,11 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
         a while (the request timeout, at least 5 s) before the caller starts it again.
         """
         patience = max(self.timeout, 5.0) if isinstance(failure, DominoTimeout) else 0.0
-        until = time.monotonic() + patience
-        while True:
+        for attempt in attempts(BUDGETS["find_started"].within(patience)):
             existing = self.find_job(title, marker)
-            if existing is not None or time.monotonic() >= until:
+            if existing is not None or attempt.last:
                 return existing
-            time.sleep(0.5)
+        return None
 
     def find_job(self, title: str, marker: str | None = None) -> Job | None:
         """The job with this title, or whose command holds `marker`, on any page."""
@@ -349,17 +339,16 @@ class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, D
 
     def stop_job(self, job_id: str, *, commit_results: bool = False) -> None:
         payload = {"projectId": self.project_id, "jobId": job_id, "commitResults": commit_results}
-        deadline = time.monotonic() + min(self.retry_budget, 30.0)
-        while True:
+        stop = BUDGETS["stop"]
+        for attempt in attempts(stop.within(min(self.retry_budget, stop.seconds or 30.0))):
             try:
                 self.http.request(
                     "POST", routes.job_stop(), json=payload, what=f"stop job {job_id}"
                 )
                 return
             except DominoError as exc:
-                if not is_transient(exc) or time.monotonic() > deadline:
+                if not is_transient(exc) or attempt.last:
                     raise
-                time.sleep(1.0)
 
     def job_log(self, job_id: str) -> str:
         """The job's output (setup log, then stdout), as the official client's get_run_log."""

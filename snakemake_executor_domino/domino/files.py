@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import random
 import tempfile
-import time
 from collections.abc import Iterator
+from dataclasses import replace
 from glob import escape as glob_escape
 from pathlib import Path
 
@@ -34,6 +33,8 @@ from snakemake_executor_domino.domino.keys import (
     file_digests,
 )
 from snakemake_executor_domino.domino.models import FileEntry, Uploaded
+from snakemake_executor_domino.domino.retry import BUDGETS
+from snakemake_executor_domino.domino.retry import attempts as retry_attempts
 
 log = logging.getLogger(__name__)
 
@@ -158,16 +159,16 @@ class FileCalls:
         # temp files of a download that a killed earlier run left behind
         for stale in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
             stale.unlink(missing_ok=True)
-        for attempt in range(1, attempts + 1):
+        budget = replace(BUDGETS["download"], tries=attempts)
+        for attempt in retry_attempts(budget):
             try:
                 return self._download_once(
                     commit_id, project_path, target, expected_size, expected_key
                 )
             except (DominoTransientError, IntegrityError) as exc:
-                if attempt == attempts:
+                if attempt.last:
                     raise
                 log.debug("retrying download of %s: %s", project_path, exc)
-                time.sleep(min(8.0, 0.5 * 2**attempt) * random.uniform(0.5, 1.0))
         raise AssertionError("unreachable")
 
     def _download_once(

@@ -10,9 +10,7 @@ callers decide, because a lost answer may mean Domino acted.
 from __future__ import annotations
 
 import logging
-import random
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +20,6 @@ from urllib.parse import urlparse
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
-from urllib3.util.retry import Retry
 
 from snakemake_executor_domino.domino.errors import (
     TRANSIENT_STATUS,
@@ -33,12 +30,11 @@ from snakemake_executor_domino.domino.errors import (
     DominoTimeout,
     DominoTransientError,
 )
+from snakemake_executor_domino.domino.retry import BUDGETS, attempts, urllib3_policy
 
 log = logging.getLogger(__name__)
 
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
-BACKOFF_FACTOR = 0.5
-BACKOFF_MAX = 30.0
 # The first call (GET /version) gives up sooner: a Domino that cannot be reached at all
 # at start-up is nearly always a wrong URL, better said now than after the whole budget.
 PROBE_BUDGET = 10.0
@@ -99,43 +95,14 @@ class Credentials:
         return {}
 
 
-def backoff(retry: int) -> float:
-    """Seconds urllib3 waits before its `retry`-th retry (the first is immediate)."""
-    return 0.0 if retry <= 1 else min(BACKOFF_FACTOR * 2 ** (retry - 1), BACKOFF_MAX)
-
-
-def retries_within(budget: float) -> int:
-    """How many retries' backoff fits in `budget` seconds (at least 2)."""
-    retries, spent = 0, 0.0
-    while retries < 50 and spent + backoff(retries + 1) <= budget:
-        retries += 1
-        spent += backoff(retries)
-    return max(2, retries)
-
-
-def retry_policy(total_seconds: float) -> Retry:
-    # As many retries as the backoff (capped at 30 s, plus jitter) fits in the budget.
-    attempts = retries_within(total_seconds)
-    return Retry(
-        total=attempts,
-        connect=attempts,
-        read=attempts,
-        status=attempts,
-        backoff_factor=BACKOFF_FACTOR,
-        backoff_max=BACKOFF_MAX,
-        backoff_jitter=0.5,
-        status_forcelist=TRANSIENT_STATUS,
-        allowed_methods=IDEMPOTENT,
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-
 
 def make_session(verify: bool | str, retry_budget: float) -> requests.Session:
     session = requests.Session()
     session.verify = verify
     session.headers["User-Agent"] = "snakemake-executor-plugin-domino"
-    adapter = HTTPAdapter(max_retries=retry_policy(retry_budget), pool_maxsize=16)
+    adapter = HTTPAdapter(
+        max_retries=urllib3_policy(retry_budget, TRANSIENT_STATUS, IDEMPOTENT), pool_maxsize=16
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -195,9 +162,8 @@ class Http:
         if headers:
             all_headers.update(headers)
         session = self.probe_session if probe else self.session
-        deadline = time.monotonic() + (PROBE_BUDGET if probe else self.retry_budget)
-        retry = 0
-        while True:
+        budget = BUDGETS["broken_body"].within(PROBE_BUDGET if probe else self.retry_budget)
+        for attempt in attempts(budget):
             if self.on_request:
                 self.on_request(method, path)
             try:
@@ -220,12 +186,10 @@ class Http:
                     or isinstance(exc, requests.exceptions.SSLError)
                     or method not in IDEMPOTENT
                     or not _rewindable(data)
-                    or time.monotonic() > deadline
+                    or attempt.last
                 ):
                     raise self.transport_error(label, exc) from None
-                retry += 1
                 log.debug("%s: answer broke off (%s); retrying", label, reason(exc))
-                time.sleep(backoff(retry) * random.uniform(0.5, 1.0))
                 if hasattr(data, "seek"):
                     data.seek(0)  # type: ignore[union-attr]
             except requests.RequestException as exc:

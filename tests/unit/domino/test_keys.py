@@ -22,7 +22,7 @@ CONTENT = f"/api/projects/v1/projects/{PROJECT.id}/files/c1/out.csv/content"
 
 @pytest.fixture(autouse=True)
 def no_backoff(monkeypatch):
-    monkeypatch.setattr("snakemake_executor_domino.domino.files.time.sleep", lambda s: None)
+    monkeypatch.setattr("snakemake_executor_domino.domino.retry.time.sleep", lambda s: None)
 
 
 def serve(fake, *bodies: bytes) -> None:
