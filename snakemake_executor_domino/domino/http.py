@@ -1,9 +1,9 @@
-"""Transport: one requests.Session per budget, credentials, the one retry policy, and the
-mapping of failures to DominoError with messages that never carry a secret.
+"""Transport: one requests.Session per budget, credentials, and the mapping of failures to
+DominoError with messages that never carry a secret.
 
 Idempotent calls (GET, PUT, DELETE, HEAD) are retried here on connection trouble, 429 and
-5xx with exponential backoff (urllib3's Retry, which honours Retry-After), as long as the
-retry budget lasts. POSTs (job start, stop, schedule create) are never repeated here: their
+5xx by the one retry policy (retry.py: urllib3's backoff, which honours Retry-After), as
+long as the retry budget lasts. POSTs (job start, stop, schedule create) are never repeated here: their
 callers decide, because a lost answer may mean Domino acted.
 """
 
