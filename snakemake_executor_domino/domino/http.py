@@ -3,8 +3,8 @@ DominoError with messages that never carry a secret.
 
 Idempotent calls (GET, PUT, DELETE, HEAD) are retried here on connection trouble, 429 and
 5xx by the one retry policy (retry.py: urllib3's backoff, which honours Retry-After), as
-long as the retry budget lasts. POSTs (job start, stop, schedule create) are never repeated here: their
-callers decide, because a lost answer may mean Domino acted.
+long as the retry budget lasts. POSTs (job start, stop, schedule create) are never repeated
+here: their callers decide, because a lost answer may mean Domino acted.
 """
 
 from __future__ import annotations
