@@ -48,7 +48,16 @@ class Budget:
 @dataclass(frozen=True)
 class Attempt:
     number: int
-    last: bool  # no try follows this one: on failure, give up
+    out_of_tries: bool
+    deadline: float | None
+
+    @property
+    def last(self) -> bool:
+        """No try follows this one: on failure, give up. Judged when asked (after the try),
+        so a try that ends past the deadline is the last one."""
+        return self.out_of_tries or (
+            self.deadline is not None and time.monotonic() > self.deadline
+        )
 
 
 BUDGETS = {
@@ -80,13 +89,11 @@ def attempts(budget: Budget) -> Iterator[Attempt]:
     number = 0
     while True:
         number += 1
-        wait = budget.wait(number)
-        out_of_tries = budget.tries is not None and number >= budget.tries
-        out_of_time = deadline is not None and time.monotonic() + wait > deadline
-        yield Attempt(number, out_of_tries or out_of_time)
-        if out_of_tries or out_of_time:
+        attempt = Attempt(number, budget.tries is not None and number >= budget.tries, deadline)
+        yield attempt
+        if attempt.last:
             return
-        time.sleep(wait)
+        time.sleep(budget.wait(number))
 
 
 def backoff(retry: int) -> float:

@@ -51,9 +51,10 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDomino]:
 
 def test_quota_queues_and_the_queue_limit_rejects(limited: LocalDomino) -> None:
     api: Api = make_api(limited, "tester/quota")
-    running = [api.start("sleep 600") for _ in range(2)]
-    for job in running:
-        api.wait(job["id"], "Running")
+    running = []
+    for _ in range(2):  # one at a time: a job not yet taken from the queue counts as queued
+        running.append(api.start("sleep 600"))
+        api.wait(running[-1]["id"], "Running")
     waiting = api.start("true")  # over the quota: waits
     assert api.job(waiting["id"])["statuses"]["executionStatus"] == "Queued"
     rejected = api.start("true")  # the queue holds one already: rejected, never run
