@@ -289,6 +289,7 @@ class Executor(RemoteExecutor):
         for duplicate in self.poller.duplicates:
             self._stop_duplicate(duplicate)
         in_flight = sum(1 for job in states.values() if not job.finished)
+        self.throttle.new_cycle()
         for info in active_jobs:
             job = states.get(info.external_jobid)
             if job is None or not job.finished:

@@ -25,6 +25,7 @@ class StartThrottle:
         self.say = say
         self.limit: int | None = None
         self.restarts: Counter[str] = Counter()
+        self.started_this_cycle = 0
 
     @staticmethod
     def refused(job: Job) -> bool:
@@ -44,7 +45,13 @@ class StartThrottle:
                 "beyond the executions quota). Refused jobs start again as executions end, "
                 f"without using a retry; -j {self.limit} avoids the refusals."
             )
-        if in_flight >= self.limit:
+        if in_flight + self.started_this_cycle >= self.limit:
             return False
         self.restarts[key] += 1
+        self.started_this_cycle += 1
         return True
+
+    def new_cycle(self) -> None:
+        """A status cycle counts its executions once; restarts within it add to that count,
+        or every refused job of the cycle would start again into the same full queue."""
+        self.started_this_cycle = 0
