@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 from tests.conftest import DominoServer, run_snakemake
+from tests.contract.recording import recording_domino
+from tests.contract.test_contract import assert_run_keeps_contract
 
 pytestmark = pytest.mark.slow
 
@@ -38,24 +40,17 @@ def rule_jobs(domino: DominoServer, project: str) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module", params=["5.0", "5.10", "latest"])
-def flavored(request, tmp_path_factory) -> Iterator[DominoServer]:
+def flavored(request, tmp_path_factory) -> Iterator[tuple[DominoServer, Path]]:
     """A local Domino answering as Domino 5.0, 5.10 or 6.3 (docs/local-domino.md, API
-    flavors): no title and no content route on 5.0, both on the others."""
-    if request.param == "5.0":
-        yield request.getfixturevalue("domino")  # the session's, the default version
-        return
-    from snakemake_executor_domino.local.server import LocalDomino
-
+    flavors), recording its traffic for the contract check (tests/contract/)."""
     root = tmp_path_factory.mktemp(f"flavor-{request.param}")
-    server = LocalDomino(root, api_flavor=request.param).start()
-    try:
-        yield DominoServer(server=server, url=server.url, api_key=server.api_key)
-    finally:
-        server.stop()
+    log = root / "traffic.jsonl"
+    with recording_domino(root / "domino", log, flavor=request.param) as server:
+        yield DominoServer(server=server, url=server.url, api_key=server.api_key), log
 
 
 def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
-    domino = flavored
+    domino, traffic = flavored
     project = domino.new_project("pipeline")
     workdir = copy_pipeline(tmp_path / "pipeline")
 
@@ -96,6 +91,8 @@ def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
         ("predict", ""),
         ("score", ""),
     ]
+    # every request and answer of these runs as Domino documents it (tests/contract/)
+    assert_run_keeps_contract(domino, traffic)
 
 
 def test_one_model_file_runs_only_its_ancestors(tmp_path, domino):
