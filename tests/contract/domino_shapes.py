@@ -1,8 +1,11 @@
 """Domino's objects as its documents describe them, written by hand (facts, not copied text).
 
 Sources, abbreviated in the comments:
-    5.0      /tmp/src/swagger-5-0.json: Domino 5.0's v4 OpenAPI (components/schemas/<name>)
-    apiary   /tmp/src/apiary.apib: the v1 API description
+    5.0      github.com/dominodatalab/api-docs, swagger-5-0.json at commit 3993089 (removed
+             from the repository later): Domino 5.0's v4 OpenAPI (components/schemas/<name>,
+             operations by operationId)
+    apiary   github.com/dominodatalab/api-docs, apiary.apib at commit 4365631: the v1 API
+             description (sections by title)
     pd 2.2   python-domino 2.2.0 (domino/domino.py, domino/routes.py) and its repository's tests
     pd-sched python-domino branch hiiamelliott/improve-scheduled-job-management (newer
              Domino's scheduled-job bodies: domino/domino.py scheduled_job_create,

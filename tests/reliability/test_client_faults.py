@@ -181,11 +181,11 @@ def test_slow_answers_within_the_timeout_are_just_slow(faulty, project):
 def test_faults_do_not_touch_the_web_pages_or_control_routes(faulty):
     with faulty.faults("rate=1,kinds=500"):
         state = requests.get(
-            f"{faulty.url}/_faults", headers={"X-Domino-Api-Key": faulty.api_key}, timeout=5
+            f"{faulty.url}/_local/faults", headers={"X-Domino-Api-Key": faulty.api_key}, timeout=5
         )
         assert state.status_code == 200
         assert requests.get(f"{faulty.url}/version", timeout=5).status_code == 500
-    assert requests.get(f"{faulty.url}/_faults", timeout=5).status_code == 401
+    assert requests.get(f"{faulty.url}/_local/faults", timeout=5).status_code == 401
 
 
 def test_kill_hook_ends_a_running_job_failed(faulty, project):
@@ -195,7 +195,7 @@ def test_kill_hook_ends_a_running_job_failed(faulty, project):
     while client.get_job(job.id).status != "Running" and time.monotonic() < deadline:
         time.sleep(0.05)
     answer = requests.post(
-        f"{faulty.url}/_faults/kill/{job.id}",
+        f"{faulty.url}/_local/faults/kill/{job.id}",
         headers={"X-Domino-Api-Key": faulty.api_key},
         timeout=5,
     )
@@ -204,7 +204,7 @@ def test_kill_hook_ends_a_running_job_failed(faulty, project):
         time.sleep(0.05)
     assert client.get_job(job.id).status in ("Failed", "Error")
     again = requests.post(
-        f"{faulty.url}/_faults/kill/{job.id}",
+        f"{faulty.url}/_local/faults/kill/{job.id}",
         headers={"X-Domino-Api-Key": faulty.api_key},
         timeout=5,
     )

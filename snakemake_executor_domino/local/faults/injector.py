@@ -6,11 +6,11 @@ kill.py. This module is the injector that draws the faults and applies them.
 
 The injector is the outermost ASGI layer, so it can close the connection itself: it reaches
 uvicorn's transport through the `send` callable uvicorn hands to the application. It also
-serves a few control routes under `/_faults` (same API key as the API; never faulted):
+serves a few control routes under `/_local/faults` (same API key as the API; never faulted):
 
-    GET  /_faults                  the spec in force and what was injected so far
-    PUT  /_faults                  a new spec as the request body ("off" = rate 0)
-    POST /_faults/kill/{jobId}     SIGKILL that running job's processes now
+    GET  /_local/faults                  the spec in force and what was injected so far
+    PUT  /_local/faults                  a new spec as the request body ("off" = rate 0)
+    POST /_local/faults/kill/{jobId}     SIGKILL that running job's processes now
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from snakemake_executor_domino.local.faults.wire import (
     truncating,
 )
 
-CONTROL_PREFIX = "/_faults"
+CONTROL_PREFIX = "/_local/faults"
 # the Domino API; the web pages (web/) are for people, not for the executor under test
 API_PREFIXES = ("/version", "/v1/", "/v4/", "/api/")
 
