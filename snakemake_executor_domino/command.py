@@ -55,6 +55,15 @@ def portable_command(command: str, workdir: Path) -> str:
     return " ".join([head, *map(shlex.quote, rewritten), rest]).rstrip()
 
 
+CORES = re.compile(r"--cores\s+('[^']*'|\"[^\"]*\"|\S+)")
+
+
+def with_cores(command: str, cores: int) -> str:
+    """The job command with `--cores N`: Snakemake's own `--cores all` would give a rule as
+    many threads as the machine the job lands on has, not what the rule and tier say."""
+    return CORES.sub(f"--cores {cores}", command, count=1)
+
+
 def split_at_operator(text: str) -> tuple[str, str]:
     """`text` up to its first unquoted shell operator (; & |), and the rest."""
     quote = ""

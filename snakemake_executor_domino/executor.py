@@ -18,7 +18,7 @@ from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.cancel import Canceller, Registry
-from snakemake_executor_domino.command import portable_command
+from snakemake_executor_domino.command import portable_command, with_cores
 from snakemake_executor_domino.connection import connect
 from snakemake_executor_domino.domino import (
     DominoError,
@@ -181,7 +181,10 @@ class Executor(RemoteExecutor):
         try:
             placement = self.checks.at_submission(job)
             inputs = self.transfer.local_files(local_inputs(job))
-            command = portable_command(self.format_job_exec(job), self.workdir)
+            command = with_cores(
+                portable_command(self.format_job_exec(job), self.workdir),
+                placement.cores(getattr(job, "threads", 1)),
+            )
             # what the command passes as --unneeded-temp-files: the job may delete those
             unneeded = [str(f) for f in self.workflow.dag.get_unneeded_temp_files(job)]
             key = job_key(command, placement.key_part(), self.transfer.hashes(inputs))

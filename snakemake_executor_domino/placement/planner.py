@@ -57,6 +57,12 @@ class Placement:
     def environment_revision(self) -> str | dict[str, str] | None:
         return self.environment.revision_spec if self.environment else None
 
+    def cores(self, threads: int) -> int:
+        """The `--cores` of the job's command: the rule's threads, or the tier's cores where
+        there are more, never what the submitting or the Domino machine happens to have."""
+        tier_cores = int(self.tier.cores or 0) if self.tier else 0
+        return max(1, int(threads or 1), tier_cores)
+
     def key_part(self) -> str:
         """What of the placement makes a job another job (journal.job_key)."""
         tier = self.tier.id if self.tier else ""

@@ -148,3 +148,12 @@ def test_a_suffix_after_snakemake_survives_the_rewrite() -> None:
     assert "--directory" not in result
     assert result.endswith(" " + suffix)
     assert shlex.split(result)[-6:] == shlex.split(suffix)
+
+
+def test_the_job_command_gets_the_rules_cores_not_the_machines():
+    from snakemake_executor_domino.command import with_cores
+
+    command = "python -m snakemake --target-jobs 'a:' --cores 'all' --attempt 1"
+    assert with_cores(command, 3) == "python -m snakemake --target-jobs 'a:' --cores 3 --attempt 1"
+    assert with_cores("snakemake --cores 8 x", 4) == "snakemake --cores 4 x"
+    assert with_cores("snakemake x", 4) == "snakemake x"  # nothing to replace
