@@ -38,7 +38,7 @@ live tests see it:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FLAVOR_ENV = "SNAKEMAKE_DOMINO_LOCAL_API_FLAVOR"
 DEFAULT_FLAVOR = "5.0"
@@ -84,19 +84,6 @@ FLAVORS: dict[str, Flavor] = {
         keeps_title=False,
         content_route=False,
     ),
-    "5.10": Flavor(
-        name="5.10",
-        version="5.10.0",
-        flat_tiers=True,
-        revision_field="overrideEnvironmentRevisionSpec",
-        revision_specs=("ActiveRevision", "LatestRevision"),
-        requires_publish_after_completed=True,
-        commit_ids_only=False,
-        job_has_project_id=False,
-        runtime_tier_object=False,
-        keeps_title=True,
-        content_route=True,
-    ),
     "latest": Flavor(
         name="latest",
         version="6.3.0",
@@ -111,6 +98,11 @@ FLAVORS: dict[str, Flavor] = {
         content_route=True,
     ),
 }
+# 5.0's shapes, plus the two python-domino 1.2.4 / 1.3 additions (see the module docstring)
+FLAVORS["5.10"] = replace(
+    FLAVORS["5.0"], name="5.10", version="5.10.0", keeps_title=True, content_route=True
+)
+FLAVORS = {name: FLAVORS[name] for name in ("5.0", "5.10", "latest")}  # the order users see
 
 
 def flavor(name: str | None) -> Flavor:
