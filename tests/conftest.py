@@ -127,6 +127,21 @@ class PipelineRun:
     result: subprocess.CompletedProcess[str]
 
 
+PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
+
+
+def copy_pipeline(dest: Path) -> Path:
+    """The example pipeline's sources (workflow, scripts, config, data) in `dest`, without
+    what a run in the checkout may have left there (outputs, .snakemake, caches)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PIPELINE_PARTS:
+        shutil.copytree(
+            REPO / part, dest / part,
+            ignore=shutil.ignore_patterns("__pycache__", ".snakemake", "processed"),
+        )
+    return dest
+
+
 @pytest.fixture(scope="session")
 def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     """`snakemake --executor domino -j 3 score_report.txt` in a copy of workflow/ scripts/
@@ -134,12 +149,7 @@ def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     (its jobs, pages, records, outputs) shares it. A test that changes files there works
     on a copy of the directory instead."""
     project = domino.new_project("penguins")
-    workdir = tmp_path_factory.mktemp("example-run")
-    for name in ("workflow", "scripts", "config", "data"):
-        shutil.copytree(
-            REPO / name, workdir / name,
-            ignore=shutil.ignore_patterns("__pycache__", ".snakemake", "processed"),
-        )
+    workdir = copy_pipeline(tmp_path_factory.mktemp("example-run"))
     result = run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt",
                            timeout=300)
     return PipelineRun(project, workdir, result)

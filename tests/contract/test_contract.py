@@ -9,7 +9,6 @@ documented call: route, query parameters, body fields and types, answer fields a
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from snakemake_executor_domino.cli import main
 from snakemake_executor_domino.local.api.route_table import ROUTES
 from snakemake_executor_domino.local.api.traffic import ENV
-from tests.conftest import DominoServer
+from tests.conftest import PIPELINE_PARTS, DominoServer, copy_pipeline
 from tests.local.test_cli import _serve, _stop
 from tests.local.test_restart import _read_banner
 from tests.web.conftest import wait_job
@@ -28,7 +27,6 @@ from .recording import Report, read, recording_domino
 from .shapes import FLAVORS
 
 REPO = Path(__file__).resolve().parents[2]
-PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
 
 
 @pytest.fixture(params=FLAVORS)
@@ -36,12 +34,6 @@ def recorded(request, tmp_path: Path) -> Iterator[tuple[DominoServer, Path]]:
     log = tmp_path / "traffic.jsonl"
     with recording_domino(tmp_path / "domino", log, flavor=request.param) as server:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key), log
-
-
-def copy_pipeline(dest: Path) -> Path:
-    for part in PIPELINE_PARTS:
-        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
 
 
 def assert_keeps_contract(log: Path, must_use: set[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -12,20 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import DominoServer, run_snakemake
+from tests.conftest import DominoServer, copy_pipeline, run_snakemake
 from tests.contract.recording import recording_domino
 from tests.contract.test_contract import assert_run_keeps_contract
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 RULES = ["clean", "features", "fit", "combine", "predict", "score"]
-
-
-def copy_pipeline(dest: Path) -> Path:
-    for part in ("workflow", "scripts", "config", "data"):
-        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
 
 
 def rule_jobs(domino: DominoServer, project: str) -> list[tuple[str, str, str]]:

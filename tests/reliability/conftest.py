@@ -8,7 +8,6 @@ import contextlib
 import itertools
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +22,6 @@ import pytest
 
 from tests.conftest import DominoServer
 
-REPO = Path(__file__).resolve().parents[2]
-PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
 # the outputs compared byte for byte (models are pickles: equal models, unequal bytes)
 COMPARED = ("score_report.txt", "results/predictions.csv")
 _counter = itertools.count(1)
@@ -78,13 +75,6 @@ def faulty_latest(tmp_path_factory) -> Iterator[FaultyDomino]:
 def any_version(request) -> FaultyDomino:
     """`faulty` (Domino 5.0: no title kept, no content route) or `faulty_latest`."""
     return request.getfixturevalue("faulty" if request.param == "5.0" else "faulty_latest")
-
-
-def copy_pipeline(dest: Path) -> Path:
-    """The example ML pipeline (workflow, scripts, config, data) in a fresh directory."""
-    for part in PIPELINE_PARTS:
-        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
 
 
 @dataclass

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_pipeline
 from tests.reliability.conftest import (
     COMPARED,
     FaultyDomino,
     assert_secret_absent,
-    copy_pipeline,
     job_label,
     part_files,
     server_process,

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
@@ -22,12 +20,12 @@ from snakemake_executor_domino.cli import main
 from snakemake_executor_domino.domino import DominoClient, Job
 from snakemake_executor_domino.local.config import DEFAULT_TIERS
 from snakemake_executor_domino.local.server import LocalDomino
+from tests.conftest import copy_pipeline
 
 from .conftest import Project, new_project
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 COMMAND = ["snakemake", "--executor", "domino", "-j", "3", "score_report.txt"]
 # Small (the orchestrator's tier and most rules') runs one job at a time
 ONE_SMALL_SLOT = tuple(
@@ -63,9 +61,7 @@ def rule_jobs(client, jobs: list[Job]) -> dict[str, str]:
 
 
 def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch) -> None:
-    for part in ("workflow", "scripts", "config", "data"):
-        shutil.copytree(REPO / part, tmp_path / "pipeline" / part,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+    copy_pipeline(tmp_path / "pipeline")
     with LocalDomino(tmp_path / "domino", tiers=ONE_SMALL_SLOT) as domino:
         project: Project = new_project(domino, "scheduled-pipeline")
         client = project.client()

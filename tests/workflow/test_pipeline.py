@@ -9,17 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import unavailable
+from tests.conftest import copy_pipeline, unavailable
 
-PROJECT_DIRS = ("workflow", "scripts", "config", "data")
 RULES = ("all", "clean", "features", "fit", "combine", "predict", "score")
-
-
-def copy_project(repo: Path, dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_DIRS:
-        shutil.copytree(repo / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
 
 
 def snakemake(workdir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -40,7 +32,7 @@ def snakemake(workdir: Path, *args: str, timeout: float = 300) -> subprocess.Com
 @pytest.mark.slow
 def test_workflow_runs_and_is_reproducible(repo: Path, config: dict, tmp_path: Path) -> None:
     models = list(config["models"])
-    runs = [copy_project(repo, tmp_path / name) for name in ("first", "second")]
+    runs = [copy_pipeline(tmp_path / name) for name in ("first", "second")]
     for workdir in runs:
         snakemake(workdir, "--cores", "2")
 
@@ -82,7 +74,7 @@ def make_dag_command() -> list[str]:
 
 @pytest.mark.slow
 def test_dry_run_dag_lists_every_rule(repo: Path, config: dict, tmp_path: Path) -> None:
-    workdir = copy_project(repo, tmp_path / "dag")
+    workdir = copy_pipeline(tmp_path / "dag")
     dag = snakemake(workdir, "-n", "--dag").stdout
     for rule in RULES:
         assert f'label = "{rule}' in dag, rule
@@ -117,7 +109,7 @@ def test_dry_run_dag_lists_every_rule(repo: Path, config: dict, tmp_path: Path) 
 
 @pytest.mark.slow
 def test_models_are_a_config_edit(repo: Path, config: dict, tmp_path: Path) -> None:
-    workdir = copy_project(repo, tmp_path / "edit")
+    workdir = copy_pipeline(tmp_path / "edit")
     edited = dict(config)
     edited["models"] = {
         "logistic": config["models"]["logistic"],
