@@ -60,9 +60,6 @@ class BlobStore:
         with open(source, "rb") as f:
             return self.put_chunks(iter(lambda: f.read(CHUNK), b""))
 
-    def put_bytes(self, data: bytes) -> tuple[str, int]:
-        return self.put_chunks([data])
-
     def read_bytes(self, key: str) -> bytes:
         return self.path(key).read_bytes()
 
