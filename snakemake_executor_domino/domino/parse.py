@@ -306,18 +306,6 @@ def log_text(text: str) -> str:
     return html.unescape(text)
 
 
-def logs_with_problem_suggestions(body: dict[str, Any]) -> str:
-    """Plain text of a v4 /jobs/{id}/logsWithProblemSuggestions answer (5.0 OpenAPI
-    LogsWithProblemSuggestion: logset {logContent [{log, logType, ...}], isComplete})."""
-    logset = body.get("logset") if isinstance(body.get("logset"), dict) else body
-    lines = [
-        str(entry.get("log", ""))
-        for entry in logset.get("logContent") or []
-        if isinstance(entry, dict) and entry.get("logType") != "complete"
-    ]
-    return log_text("".join(line if line.endswith("\n") else line + "\n" for line in lines))
-
-
 def problem_suggestion(body: Any) -> str | None:
     """The problem Domino names for a job (5.0 LogsWithProblemSuggestion.problemSuggestion,
     JobProblemSuggestion {problem, helpLink}); None where it names none."""

@@ -122,11 +122,6 @@ def test_plain_v1_log_is_left_as_it_is():
     assert parse.run_log({"setup": "", "stdout": text}) == ("", text)
 
 
-def test_v4_logs_with_problem_suggestions():
-    text = parse.logs_with_problem_suggestions(documented("logs_v4"))
-    assert text == "Preparing /mnt\nHello, World!\n"
-
-
 def test_scheduled_job_50():
     job = parse.scheduled_job(documented("scheduled_job_50"))
     assert (job.cron, job.timezone, job.tier_id, job.tier_name) == (
