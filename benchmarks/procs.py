@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from snakemake_executor_domino.local.jobs.usage import stat_fields
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -71,7 +73,7 @@ def run_measured(
 
 def stat_cpu(pid: int) -> tuple[float, float]:
     """(own CPU seconds, CPU seconds of reaped children) of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = stat_fields(Path(f"/proc/{pid}/stat").read_text())
     utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
     return (utime + stime) / TICK, (cutime + cstime) / TICK
 

@@ -30,6 +30,8 @@ def _process_start() -> float | None:
     import time
 
     try:
+        # the fields as local/jobs/usage.py's stat_fields reads them; not imported from
+        # there, since this runs in every interpreter a benchmark times
         with open(f"/proc/{os.getpid()}/stat") as f:
             ticks = int(f.read().rsplit(")", 1)[1].split()[19])
         with open("/proc/uptime") as f:

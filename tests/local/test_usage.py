@@ -106,3 +106,8 @@ def test_a_gone_process_is_no_usage():
     meter = usage.Meter()
     assert meter.sample(proc.pid) == 0
     assert meter.usage == usage.Usage(0.0, None)
+
+
+def test_stat_fields_follow_a_command_name_with_spaces_and_parentheses():
+    fields = usage.stat_fields("42 (a) b (c)) S 7 8 9\n")
+    assert fields[:2] == ["S", "7"]

@@ -89,14 +89,18 @@ def _listdir(path: Path) -> list[str]:
         return []
 
 
+def stat_fields(text: str) -> list[str]:
+    """The fields of a /proc/<pid>/stat text from the state on: [0] is proc(5)'s field 3
+    (state), [1] the parent, [11:15] utime, stime, cutime, cstime, [19] starttime."""
+    # after the command name, which may hold spaces and parentheses
+    return text[text.rfind(")") + 1 :].split()
+
+
 def _stat(path: Path) -> list[str] | None:
-    """The fields of /proc/<pid>/stat from the state on (fields[1] is the parent)."""
     try:
-        stat = path.read_text()
+        fields = stat_fields(path.read_text())
     except OSError:
         return None  # gone meanwhile
-    # after the command name, which may hold spaces and parentheses
-    fields = stat[stat.rfind(")") + 2 :].split()
     return fields if len(fields) > 14 and fields[1].isdigit() else None
 
 
