@@ -1,4 +1,4 @@
-"""The Snakemake executor: a thin conductor over the domino client package and files/transfer.py.
+"""The Snakemake executor: a thin conductor over the domino client package, files/ and finishing.py.
 
 One Snakemake job (or group job) becomes one Domino job: its inputs are pushed into the
 project, the job starts at the commit that holds them with Snakemake's own job command on
@@ -26,22 +26,18 @@ from snakemake_executor_domino.domino import (
     Job,
     is_transient,
 )
-from snakemake_executor_domino.domino.retry import BUDGETS
 from snakemake_executor_domino.exceptions import ConfigurationError, DominoPluginError
 from snakemake_executor_domino.files.outputs import (
-    OutputPlan,
-    members,
     plan_outputs,
     recorder_command,
 )
 from snakemake_executor_domino.files.sources import ensure_dominoignore, push_workflow_files
 from snakemake_executor_domino.files.transfer import (
     FileHasher,
-    OutsideLinkError,
     Transfer,
-    TransferError,
     project_path,
 )
+from snakemake_executor_domino.finishing import Finisher, Outcome
 from snakemake_executor_domino.job_identity import (
     command_marker,
     describe_job,
@@ -50,12 +46,9 @@ from snakemake_executor_domino.job_identity import (
     marked_command,
     marker_in,
     run_marker,
-    save_job_log,
-    tail,
 )
 from snakemake_executor_domino.placement.environment import EnvironmentResolver
 from snakemake_executor_domino.placement.escalation import Escalations
-from snakemake_executor_domino.placement.failures import memory_note
 from snakemake_executor_domino.placement.planner import TierPlanner
 from snakemake_executor_domino.placement.preflight import JobChecks
 from snakemake_executor_domino.placement.tiers import TierResolver
@@ -71,8 +64,6 @@ REMOTE_POLL_SECONDS = 5.0
 # interrupted run waiting for minutes when Domino is unreachable); all of them together
 # are bounded by --domino-cancel-timeout.
 CANCEL_RETRY_BUDGET = 10.0
-# Polling cycles in which pulling back a succeeded job's outputs may fail transiently
-# (each after the client's own retries) before the job is reported failed.
 
 
 class Executor(RemoteExecutor):
@@ -129,6 +120,10 @@ class Executor(RemoteExecutor):
             self.connection.close()
             raise
         self.poller = JobPoller(self.client)
+        self.finisher = Finisher(
+            self.client, self.transfer, self.workdir, self.escalations,
+            self.workflow.dag.handle_protected, self.logger.warning,
+        )
         self.throttle = StartThrottle(self.logger.warning)
         # provenance of pulled files, and the run summary (docs/provenance.md)
         self.account = RunAccount(
@@ -144,7 +139,6 @@ class Executor(RemoteExecutor):
         # this run describes: how cancel_jobs finds and names a start in flight
         self.starting: dict[str, str | None] = {}
         self.labels: dict[str, str] = {}
-        self._pull_failures: dict[str, int] = {}
         self._pulled_keys: list[str | None] = []
         self.next_seconds_between_status_checks = settings.poll_interval or (
             LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
@@ -309,74 +303,17 @@ class Executor(RemoteExecutor):
                     yield info
 
     def _finish(self, info: SubmittedJobInfo, job: Job) -> None:
-        what = describe_job(info.job)
-        url = self.client.job_url(job.id)
-        plan = plan_outputs(info.job, (info.aux or {}).get("unneeded", ()))
-        commit = job.output_commit_id
-        if job.succeeded:
-            if commit is None:
-                self._forget(info)
-                self.report_job_error(info, msg=f"{what}: Domino job {url} has no output commit.")
-                return
-            try:
-                missing = self._pull_outputs(commit, plan)
-            except OutsideLinkError as exc:
-                # settled: the fixed rule must run again, not reattach to this job
-                self._forget(info)
-                self.report_job_error(info, msg=f"{what}: Domino job {url} succeeded, but {exc}")
-                return
-            if missing:
-                self._forget(info)
-                self.report_job_error(
-                    info,
-                    msg=f"{what}: Domino job {url} succeeded, but its output commit holds no "
-                    f"{', '.join(missing)}. Check that the rule writes these paths and "
-                    "that the project's .dominoignore does not exclude them.",
-                )
-                return
-            self._protect(info.job)
-            # Settled a polling cycle later (or at shutdown): until Snakemake has recorded
-            # the outputs as complete, a crash makes the rerun redo this job, which should
-            # then reattach and pull them again, not run the job again.
-            self._forget(info, settle=False)
-            self._pulled_keys.append((info.aux or {}).get("key"))
-            self.account.finished(job, pulled=True)
-            self.report_job_success(info)
+        self._conclude(info, self.finisher.finish(info.job, job, info.aux or {}), job)
+
+    def _conclude(self, info: SubmittedJobInfo, outcome: Outcome, job: Job | None) -> None:
+        self._forget(info, settle=outcome.settle)
+        if not outcome.ok:
+            self.report_job_error(info, msg=outcome.message, aux_logs=outcome.aux_logs)
             return
-        log_text = self._fetch_log(job)
-        log_file = save_job_log(self.workdir, info.job, job, log_text)
-        memory = memory_note(
-            self.client, self.escalations, info.job, job, log_text,
-            (info.aux or {}).get("placement"),
-        )
-        if commit is not None:
-            try:
-                self.transfer.pull(commit, plan.logs)  # the rule's own log: why it failed
-            except (DominoError, TransferError) as exc:
-                self.logger.warning(f"{what}: its log files could not be pulled back: {exc}")
-        self._forget(info)
-        self.report_job_error(
-            info,
-            msg=f"{what}: Domino job #{job.number} ended {job.status}. "
-            f"{memory + ' ' if memory else ''}{url}\n"
-            f"Last lines of its log (all of it in {log_file}):\n{tail(log_text)}",
-            aux_logs=[str(log_file)],
-        )
-
-    def _protect(self, job: JobExecutorInterface) -> None:
-        """Write-protect protected() outputs, as Snakemake does itself only when it shares
-        a file system with its jobs (the pulled files are new, writable copies)."""
-        for member in members(job):
-            self.workflow.dag.handle_protected(member)
-
-    def _pull_outputs(self, commit: str, plan: OutputPlan) -> list[str]:
-        """Bring back what a succeeded job left of its declared files; the missing ones."""
-        manifest = self.transfer.read_manifest(commit, plan.manifest)
-        _, missing = self.transfer.pull(
-            commit, plan.required, optional=plan.optional, manifest=manifest
-        )
-        self.transfer.pull(commit, [], optional=plan.logs, manifest=manifest)
-        return missing
+        self._pulled_keys.append((info.aux or {}).get("key"))
+        if job is not None:
+            self.account.finished(job, pulled=True)
+        self.report_job_success(info)
 
     def _settle_pulled(self) -> None:
         pulled, self._pulled_keys = self._pulled_keys, []
@@ -432,23 +369,10 @@ class Executor(RemoteExecutor):
     def _retry_finish(self, info: SubmittedJobInfo, exc: Exception) -> bool:
         """After handling a finished job failed: True to try again next cycle, else the
         job is reported failed."""
-        what = describe_job(info.job)
-        failures = self._pull_failures.get(info.external_jobid, 0) + 1
-        self._pull_failures[info.external_jobid] = failures
-        cycles = BUDGETS["pull"].tries or 1  # the one retry policy (domino/retry.py)
-        if isinstance(exc, DominoError) and is_transient(exc) and failures < cycles:
-            self.logger.warning(f"{what}: {exc}; retrying.")
+        outcome = self.finisher.after_error(info.job, info.external_jobid, exc)
+        if outcome is None:
             return True
-        # Left in the journal: a rerun reattaches to the finished Domino job and pulls its
-        # outputs again instead of running it again.
-        self._forget(info, settle=False)
-        url = self.client.job_url(info.external_jobid)
-        self.report_job_error(
-            info,
-            msg=f"{what}: Domino job {url} finished, but its outputs could not be pulled "
-            f"back: {exc}\nRun Snakemake again to retry: it reattaches to this Domino job "
-            "instead of running it again.",
-        )
+        self._conclude(info, outcome, None)
         return False
 
     def print_job_error(self, job_info: SubmittedJobInfo, msg=None, **kwargs) -> None:
@@ -456,15 +380,9 @@ class Executor(RemoteExecutor):
         # straight onto the message: end ours with a line break so both stay readable.
         super().print_job_error(job_info, f"{msg.rstrip()}\n" if msg else msg, **kwargs)
 
-    def _fetch_log(self, job: Job) -> str:
-        try:
-            return self.client.job_log(job.id)
-        except DominoError as exc:
-            return f"(the job's log could not be fetched: {exc})"
-
     def _forget(self, info: SubmittedJobInfo, *, settle: bool = True) -> None:
         self.submitted.pop(info.external_jobid, None)
-        self._pull_failures.pop(info.external_jobid, None)
+        self.finisher.forget(info.external_jobid)
         self.poller.forget(info.external_jobid)
         if settle:
             self.journal.settled((info.aux or {}).get("key"))
