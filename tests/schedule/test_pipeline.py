@@ -1,7 +1,8 @@
 """The issue's "done when": the example pipeline as a Domino scheduled job on a local Domino.
 
-The scheduled job runs `snakemake --executor domino -j 3 score_report.txt` with no flags:
-it reaches the same server through Domino's environment variables, and each rule runs as a
+The scheduled job runs `snakemake --executor domino -j 3 score_report.txt` with no connection
+flags (only a shorter status-check interval than a remote Domino's 5 s, to keep the test
+short): it reaches the same server through Domino's environment variables, and each rule runs as a
 further Domino job on its own tier. Small has room for ONE job here, so the orchestrator
 (itself on Small) waiting for its Small children would deadlock a runner that kept its slot.
 A second fire with nothing changed starts no rule job: the fresh working directory gets each
@@ -26,7 +27,8 @@ from .conftest import Project, new_project
 
 pytestmark = pytest.mark.slow
 
-COMMAND = ["snakemake", "--executor", "domino", "-j", "3", "score_report.txt"]
+COMMAND = ["snakemake", "--executor", "domino", "-j", "3", "--domino-poll-interval", "0.5",
+           "score_report.txt"]
 # Small (the orchestrator's tier and most rules') runs one job at a time
 ONE_SMALL_SLOT = tuple(
     dataclasses.replace(t, max_concurrent=1) if t.id == "small-k8s" else t for t in DEFAULT_TIERS
