@@ -153,3 +153,9 @@ def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     result = run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt",
                            timeout=300)
     return PipelineRun(project, workdir, result)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # End-to-end tests first: on parallel workers, a long test handed out last runs alone
+    # at the end while the other workers sit idle.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

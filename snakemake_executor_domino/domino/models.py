@@ -79,12 +79,15 @@ class Uploaded:
 
 @dataclass(frozen=True)
 class JobUsage:
-    """What a job used, as Domino reports it (5.0: Job.usage {cpu, memory}, or the samples
-    of GET /v4/jobs/jobs/{id}/usage). Domino documents no units: cpu is read as cores and
-    memory as bytes, as the local Domino serves them (docs/provenance.md)."""
+    """What a job used, as Domino reports it. 5.0's v4 shapes (Job.usage {cpu, memory}, or
+    the samples of GET /v4/jobs/jobs/{id}/usage) document no units: cpu is read as cores and
+    memory as bytes, as the local Domino serves them. The public JobUsageV1 shape
+    {cpuPercentage, memoryGiB} is in Domino's own units: the maximum CPU as a percentage of
+    what the execution had, and the maximum memory in GiB (docs/client.md)."""
 
-    cpu: float | None  # mean over the run
-    memory: float | None  # the peak
+    cpu: float | None  # mean cores over the run (v4 shapes)
+    memory: float | None  # the peak, in bytes (GiB converted)
+    cpu_peak_percent: float | None = None  # the maximum, % of the execution's CPU (public)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def hardware_tier(item: dict[str, Any]) -> HardwareTier:
     resources = tier.get("hwtResources") or {}
     flags = tier.get("hwtFlags") or {}
     gpu = tier.get("gpuConfiguration") or {}
-    default = _first(flags.get("isDefault"), tier.get("isDefault"), item.get("isDefault"))
+    default = _first(flags.get("isDefault"), tier.get("isDefault"))
     return HardwareTier(
         id=str(tier["id"]),
         name=tier.get("name") or str(tier["id"]),
@@ -206,20 +206,20 @@ def job(body: dict[str, Any]) -> Job:
     statuses = body.get("statuses") or {}
     commits = body.get("commitDetails") or {}
     stage = body.get("stageTime") or {}
-    # not in 5.0's Job schema; kept where an answer carries it
-    tier = body.get("hardwareTier") if isinstance(body.get("hardwareTier"), dict) else {}
-    status = statuses.get("executionStatus") or body.get("status") or "Unknown"
+    # 5.0's Job only: no top-level status, command or tier (those come from
+    # runtimeExecutionDetails, client.with_tier), as no document has them
+    status = statuses.get("executionStatus") or "Unknown"
     return Job(
         id=body["id"],
         number=body.get("number"),
         title=body.get("title") or "",
-        command=body.get("jobRunCommand") or body.get("commandToRun") or "",
+        command=body.get("jobRunCommand") or "",
         status=status,
         is_completed=bool(statuses.get("isCompleted", status in TERMINAL_STATES)),
         input_commit_id=commits.get("inputCommitId"),
         output_commit_id=commits.get("outputCommitId"),
-        tier_id=tier.get("id") or body.get("hardwareTierId"),
-        tier_name=tier.get("name") or body.get("hardwareTierName"),
+        tier_id=None,
+        tier_name=None,
         submitted_ms=epoch_ms(stage.get("submissionTime")),
         started_ms=epoch_ms(stage.get("runStartTime")),
         completed_ms=epoch_ms(stage.get("completedTime")),
@@ -230,9 +230,16 @@ def job(body: dict[str, Any]) -> Job:
 
 
 def job_usage(body: Any) -> JobUsage | None:
-    """5.0's JobUsageInJob {cpu, memory} (nullable); None when absent or empty."""
+    """5.0's JobUsageInJob {cpu, memory} (nullable), or the public JobUsageV1
+    {cpuPercentage, memoryGiB}, each in its own units; None when absent or empty."""
     if not isinstance(body, dict):
         return None
+    if "cpuPercentage" in body or "memoryGiB" in body:
+        percent, gib = _number(body.get("cpuPercentage")), _number(body.get("memoryGiB"))
+        if percent is None and gib is None:
+            return None
+        return JobUsage(cpu=None, memory=gib * 2**30 if gib is not None else None,
+                        cpu_peak_percent=percent)
     cpu, memory = _number(body.get("cpu")), _number(body.get("memory"))
     return JobUsage(cpu=cpu, memory=memory) if cpu is not None or memory is not None else None
 
@@ -315,7 +322,7 @@ def problem_suggestion(body: Any) -> str | None:
 
 
 def scheduled_jobs(body: Any) -> list[ScheduledJob]:
-    items = body if isinstance(body, list) else body.get("scheduledJobs") or []
+    items = body if isinstance(body, list) else []  # 5.0: an array of ScheduledJobDto
     return [scheduled_job(item) for item in items]
 
 

@@ -37,7 +37,10 @@ def commits(owner: str, project: str) -> str:
 
 
 def files(owner: str, project: str, commit_id: str, directory: str) -> str:
-    return _v1_project(owner, project) + f"/files/{_q(commit_id)}/{quote(directory.strip('/'))}"
+    """v1 "Project files": the path is given as it is, the root as `/` (the v1 description's
+    example, python-domino's `files_list` default), so the root listing ends in `//`."""
+    path = directory.strip("/")
+    return _v1_project(owner, project) + f"/files/{_q(commit_id)}/{quote(path) if path else '/'}"
 
 
 def upload(owner: str, project: str, path: str) -> str:

@@ -57,6 +57,8 @@ class JobRecord:
     # what the job used, where measured: CPU seconds and peak resident memory
     cpu_seconds: float | None = None
     peak_memory_bytes: int | None = None
+    # Domino's public units: the maximum CPU, % of what the execution had
+    cpu_peak_percent: float | None = None
     usage_source: str | None = None
     recorded_ms: int | None = None
 

@@ -31,6 +31,7 @@ class JobSpan:
     mem_mb: float | None = None
     cpu_seconds: float | None = None
     peak_memory_bytes: int | None = None
+    cpu_peak_percent: float | None = None
 
     @property
     def queued_ms(self) -> int | None:
@@ -75,6 +76,7 @@ def from_record(record: JobRecord) -> JobSpan:
         mem_mb=record.mem_mb,
         cpu_seconds=record.cpu_seconds,
         peak_memory_bytes=record.peak_memory_bytes,
+        cpu_peak_percent=record.cpu_peak_percent,
     )
 
 

@@ -48,6 +48,7 @@ class RuleUsage:
     peak_memory_bytes: int | None  # the most any measured job used
     cpu_seconds: float | None  # summed over the measured jobs
     measured_run_ms: int  # running time of the measured jobs
+    cpu_peak_percent: float | None = None  # the most any job used, where Domino says so
 
     @property
     def mean_cores(self) -> float | None:
@@ -135,6 +136,7 @@ class Summary:
                     "tier_memory_gib": r.tier_memory_gib,
                     "peak_memory_bytes": r.peak_memory_bytes,
                     "cpu_seconds": r.cpu_seconds, "mean_cores": r.mean_cores,
+                    "cpu_peak_percent": r.cpu_peak_percent,
                 }
                 for r in self.rules
             ],
@@ -180,6 +182,7 @@ def _rules(spans: tuple[JobSpan, ...]) -> tuple[RuleUsage, ...]:
             peak_memory_bytes=_most(s.peak_memory_bytes for s in mine),
             cpu_seconds=sum(s.cpu_seconds or 0.0 for s in measured) if measured else None,
             measured_run_ms=sum(s.run_ms or 0 for s in measured),
+            cpu_peak_percent=_most(s.cpu_peak_percent for s in mine),
         ))
     return tuple(out)
 

@@ -60,14 +60,18 @@ def format_summary(summary: Summary) -> str:
 
 
 def _rule_table(rules: Sequence[RuleUsage]) -> list[str]:
-    rows = [("RULE", "JOBS", "TIER", "ASKED", "TIER HAS", "PEAK MEMORY", "MEAN CORES")]
+    peaks = any(r.cpu_peak_percent is not None for r in rules)  # Domino's public units
+    rows = [("RULE", "JOBS", "TIER", "ASKED", "TIER HAS", "PEAK MEMORY", "MEAN CORES",
+             *(("PEAK CPU",) if peaks else ()))]
     for r in rules:
         rows.append((
             r.rule, str(r.jobs), r.tier, _asked(r), _has(r),
             size(r.peak_memory_bytes),
             "-" if r.mean_cores is None else f"{r.mean_cores:.2f}",
+            *(("-" if r.cpu_peak_percent is None else f"{r.cpu_peak_percent:.0f}%",)
+              if peaks else ()),
         ))
-    return table(rows, right={1, 5, 6})
+    return table(rows, right={1, 5, 6, 7})
 
 
 def _asked(rule: RuleUsage) -> str:

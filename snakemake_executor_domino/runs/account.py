@@ -169,7 +169,8 @@ class RunAccount:
 
     def _job_record(self, job: Job, facts: Asked, found: details.Details) -> JobRecord:
         tier = self._ran_on(found, facts)
-        measured = found.cpu_seconds is not None or found.peak_memory_bytes is not None
+        measured = any(v is not None for v in (
+            found.cpu_seconds, found.peak_memory_bytes, found.cpu_peak_percent))
         return JobRecord(
             run_id=self.run_id,
             snakemake_jobid=facts.snakemake_jobid,
@@ -198,6 +199,7 @@ class RunAccount:
             mem_mb=facts.mem_mb,
             cpu_seconds=found.cpu_seconds,
             peak_memory_bytes=found.peak_memory_bytes,
+            cpu_peak_percent=found.cpu_peak_percent,
             usage_source="domino" if measured else None,
             recorded_ms=_now_ms(),
         )

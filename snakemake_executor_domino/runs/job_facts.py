@@ -20,6 +20,7 @@ class Details:
     environment_revision_id: str | None = None
     cpu_seconds: float | None = None
     peak_memory_bytes: int | None = None
+    cpu_peak_percent: float | None = None  # Domino's public units, where it reports them
 
 
 def quick(client: Any) -> Any:
@@ -32,7 +33,7 @@ def fetch(client: Any, job: Job) -> Details:
     """Runtime details and usage of a finished job, as far as Domino answers."""
     tier_id, tier_name = job.tier_id, job.tier_name
     environment = revision = None
-    cpu_seconds = peak = None
+    cpu_seconds = peak = percent = None
     try:
         details = client.runtime_details(job.id)
     except DominoError:
@@ -49,7 +50,8 @@ def fetch(client: Any, job: Job) -> Details:
         if used.cpu is not None and seconds is not None:
             cpu_seconds = used.cpu * seconds  # mean cores over the run
         peak = int(used.memory) if used.memory is not None else None
-    return Details(tier_id, tier_name, environment, revision, cpu_seconds, peak)
+        percent = used.cpu_peak_percent
+    return Details(tier_id, tier_name, environment, revision, cpu_seconds, peak, percent)
 
 
 def _run_seconds(job: Job) -> float | None:

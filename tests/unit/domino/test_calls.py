@@ -100,7 +100,7 @@ def test_upload_returns_the_stored_file_not_a_commit(client, fake, tmp_path):
 
 def test_listing_a_commit_without_isdirectory_walks_into_directories(client, fake):
     base = "/v1/projects/marks/quick-start/files/c1/"
-    fake.answer("GET", base, {"data": [{"path": "a.txt", "key": "k" * 40, "size": 1},
+    fake.answer("GET", base + "/", {"data": [{"path": "a.txt", "key": "k" * 40, "size": 1},
                                        {"path": "sub", "size": 0}]})
     fake.answer("GET", base + "sub", {"data": [{"path": "sub/b.txt", "key": "b" * 40,
                                                 "size": 2}]})
@@ -139,3 +139,10 @@ def test_a_jobs_problem_suggestion_is_read_with_one_setup_line(client, fake):
     fake.answer("GET", "/v4/jobs/j2/logsWithProblemSuggestions", documented("logs_v4"))
     assert client.job_problem("j2") is None  # no suggestion
     assert client.job_problem("missing") is None  # a Domino without the route
+
+
+def test_the_root_listing_asks_for_path_slash_as_the_v1_description_does(client, fake):
+    fake.answer("GET", "/v1/projects/marks/quick-start/files/c1//",
+                {"data": [{"path": "a.txt", "key": "k" * 40, "size": 1}]})
+    assert [e.path for e in client.list_files("c1")] == ["a.txt"]
+    assert fake.paths("GET") == ["/v1/projects/marks/quick-start/files/c1//"]

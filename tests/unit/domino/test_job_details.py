@@ -38,7 +38,16 @@ def test_usage_in_the_job_answer_needs_no_call(client, fake):
     assert client.job_usage(job) == job.usage and fake.paths() == []
 
 
-@pytest.mark.parametrize("usage", [None, {}, {"cpu": None}])
+def test_usage_in_domino_public_units_is_kept_in_them():
+    # JobUsageV1: maximum CPU as a percentage of the execution's, maximum memory in GiB
+    body = {**documented("jobset_50")["jobs"][0],
+            "usage": {"cpuPercentage": 87.5, "memoryGiB": 1.5}}
+    usage = parse.job(body).usage
+    assert usage == JobUsage(cpu=None, memory=1.5 * 2**30, cpu_peak_percent=87.5)
+
+
+@pytest.mark.parametrize("usage", [None, {}, {"cpu": None},
+                                   {"cpuPercentage": None, "memoryGiB": None}])
 def test_no_usage_in_the_answer(usage):
     body = {**documented("jobset_50")["jobs"][0], "usage": usage}
     assert parse.job(body).usage is None

@@ -99,10 +99,11 @@ def test_jobset_50_pagination_and_jobs_without_tier():
     assert running.is_scheduled and not done.is_scheduled
 
 
-def test_job_list_without_pagination_uses_what_was_asked_and_keeps_a_tier_it_carries():
+def test_job_list_without_pagination_uses_what_was_asked_and_reads_no_tier_from_a_job():
     page = parse.job_page(documented("jobs_local"), page_size=100, page_no=1)
     assert (page.page_size, page.page_no, page.total, page.last) == (100, 1, 1, True)
-    assert (page.jobs[0].tier_id, page.jobs[0].tier_name) == ("small-k8s", "Small")
+    # no document puts a tier on a Job: it comes from runtimeExecutionDetails only
+    assert (page.jobs[0].tier_id, page.jobs[0].tier_name) == (None, None)
 
 
 def test_job_list_sorted_otherwise_is_not_newest_first():

@@ -59,7 +59,7 @@ def test_a_directory_output_is_pulled_from_a_listing_without_directory_entries(f
     base = "/v1/projects/marks/quick-start/files/c9/"
     files = [{"path": "out/a.txt", "key": hashlib.sha1(b"a").hexdigest(), "size": 1},
              {"path": "out/deep/b.txt", "key": hashlib.sha1(b"bb").hexdigest(), "size": 2}]
-    fake.answer("GET", base, {"data": [*files, {"path": "README.md", "key": "r" * 40,
+    fake.answer("GET", base + "/", {"data": [*files, {"path": "README.md", "key": "r" * 40,
                                                  "size": 9}]})
     fake.answer("GET", base + "out", {"data": files})
     for path, body in (("out/a.txt", b"a"), ("out/deep/b.txt", b"bb")):

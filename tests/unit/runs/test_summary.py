@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from snakemake_executor_domino.report.spans import JobSpan, title_label, title_run
@@ -83,6 +85,16 @@ def test_text_table_names_each_tier_the_totals_and_the_estimate(spans):
     assert "estimate" in text and "No price reported for: GPU." in text
     fit = next(line for line in lines if line.split()[:3] == ["fit", "1", "Large"])
     assert "3.0 GiB" in fit and "2.00" in fit
+    assert "PEAK CPU" not in text  # no Domino here reports it
+
+
+def test_peak_cpu_in_domino_public_units_gets_its_column(spans):
+    spans = [dataclasses.replace(s, cpu_peak_percent=40.0 + s.number) for s in spans]
+    text = format_summary(summarise("r1", spans))
+    assert "PEAK CPU" in text
+    fit = next(line for line in text.splitlines() if line.split()[:3] == ["fit", "1", "Large"])
+    large = next(s for s in spans if s.rule == "fit" and s.tier == "Large")
+    assert fit.split()[-1] == f"{large.cpu_peak_percent:.0f}%"
 
 
 
