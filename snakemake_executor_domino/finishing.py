@@ -17,8 +17,9 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.domino import DominoClient, DominoError, Job, is_transient
 from snakemake_executor_domino.domino.retry import BUDGETS
+from snakemake_executor_domino.exceptions import DominoPluginError
 from snakemake_executor_domino.files.outputs import OutputPlan, members, plan_outputs
-from snakemake_executor_domino.files.transfer import OutsideLinkError, Transfer, TransferError
+from snakemake_executor_domino.files.transfer import OutsideLinkError, Transfer
 from snakemake_executor_domino.job_identity import describe_job, save_job_log, tail
 from snakemake_executor_domino.placement.escalation import Escalations
 from snakemake_executor_domino.placement.failures import memory_note
@@ -97,7 +98,7 @@ class Finisher:
         if job.output_commit_id is not None:
             try:
                 self.transfer.pull(job.output_commit_id, plan.logs)  # why it failed
-            except (DominoError, TransferError) as exc:
+            except DominoPluginError as exc:  # the client's or the transfer's
                 self.warn(f"{what}: its log files could not be pulled back: {exc}")
         return Outcome(
             False,

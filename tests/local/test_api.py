@@ -69,7 +69,7 @@ def test_hardware_tiers(api: Api) -> None:
     assert not any("hwtResources" in t or "hwtFlags" in t for t in tiers.values())
     capacity = {t["hardwareTier"]["id"]: t["capacity"] for t in r.json()}["small-k8s"]
     assert capacity["maximumConcurrentRuns"] == 4
-    assert capacity["numberOfQueuedRuns"] >= 0
+    assert "numberOfQueuedRuns" in capacity  # counted in test_deployment_limits.py
 
 
 def test_hardware_tiers_unknown_project(api: Api) -> None:

@@ -57,6 +57,10 @@ def test_quota_queues_and_the_queue_limit_rejects(limited: LocalDomino) -> None:
         api.wait(running[-1]["id"], "Running")
     waiting = api.start("true")  # over the quota: waits
     assert api.job(waiting["id"])["statuses"]["executionStatus"] == "Queued"
+    # the tier's capacity (5.0 HardwareTierCapacity) counts the running and the waiting
+    [capacity] = [t["capacity"] for t in api.get(
+        f"/v4/projects/{api.project_id}/hardwareTiers").json() if t["hardwareTier"]["isDefault"]]
+    assert (capacity["numberOfCurrentlyExecutingRuns"], capacity["numberOfQueuedRuns"]) == (2, 1)
     rejected = api.start("true")  # the queue holds one already: rejected, never run
     ended = api.wait(rejected["id"], "Error")
     assert ended["stageTime"]["runStartTime"] is None
