@@ -44,37 +44,42 @@ class FaultyDomino(DominoServer):
         return Counter(self.server.faults.state()["injected"])
 
 
-@pytest.fixture(scope="session")
-def faulty(tmp_path_factory) -> Iterator[FaultyDomino]:
-    """A local Domino with fault injection installed but idle (rate 0) until a test asks."""
+def _faulty_server(tmp_path_factory, flavor: str) -> Iterator[FaultyDomino]:
     from snakemake_executor_domino.local.server import LocalDomino
 
-    root = tmp_path_factory.mktemp("faulty-domino")
-    server = LocalDomino(root, faults="rate=0", stop_grace_seconds=1.0).start()
+    root = tmp_path_factory.mktemp(f"faulty-domino-{flavor}")
+    server = LocalDomino(root, faults="rate=0", stop_grace_seconds=1.0,
+                         api_flavor=flavor).start()
     try:
         yield FaultyDomino(server=server, url=server.url, api_key=server.api_key)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def faulty(tmp_path_factory) -> Iterator[FaultyDomino]:
+    """A local Domino (the default flavor, 5.0: no title kept, no content route) with fault
+    injection installed but idle (rate 0) until a test asks."""
+    yield from _faulty_server(tmp_path_factory, "5.0")
+
+
+@pytest.fixture(scope="session")
+def faulty_510(tmp_path_factory) -> Iterator[FaultyDomino]:
+    """As `faulty`, answering as Domino 5.10 does (titles kept, the content route)."""
+    yield from _faulty_server(tmp_path_factory, "5.10")
 
 
 @pytest.fixture(scope="session")
 def faulty_latest(tmp_path_factory) -> Iterator[FaultyDomino]:
-    """As `faulty`, answering as the newest Domino does (titles kept, the content route)."""
-    from snakemake_executor_domino.local.server import LocalDomino
-
-    root = tmp_path_factory.mktemp("faulty-domino-latest")
-    server = LocalDomino(root, faults="rate=0", stop_grace_seconds=1.0,
-                         api_flavor="latest").start()
-    try:
-        yield FaultyDomino(server=server, url=server.url, api_key=server.api_key)
-    finally:
-        server.stop()
+    """As `faulty`, answering as the newest Domino does."""
+    yield from _faulty_server(tmp_path_factory, "latest")
 
 
-@pytest.fixture(params=["5.0", "latest"])
+@pytest.fixture(params=["5.0", "5.10", "latest"])
 def any_version(request) -> FaultyDomino:
-    """`faulty` (Domino 5.0: no title kept, no content route) or `faulty_latest`."""
-    return request.getfixturevalue("faulty" if request.param == "5.0" else "faulty_latest")
+    """`faulty` on each Domino version the local Domino answers as."""
+    return request.getfixturevalue(
+        {"5.0": "faulty", "5.10": "faulty_510", "latest": "faulty_latest"}[request.param])
 
 
 @dataclass
