@@ -82,6 +82,36 @@ class ExecutorSettings(ExecutorSettingsBase):
             "env_var": True,
         },
     )
+    efficiency_threshold: float = field(
+        default=25.0,
+        metadata={
+            "help": "Percent of its tier's memory or cores under which a rule is flagged in "
+            "the run summary, with the smaller tier that would have held it and the cost "
+            "there. Default 25; 0 flags nothing.",
+            "env_var": True,
+            "type": float,
+        },
+    )
+    right_size: bool = field(
+        default=False,
+        metadata={
+            "help": "Size a rule that names no tier and asks for no threads, memory or GPUs "
+            "from its earlier runs: the smallest tier that held its peak memory plus "
+            "--domino-right-size-margin in its last successful runs (the run records under "
+            ".snakemake/domino_runs). Per rule: resources: domino_right_size=1 (or 0 to "
+            "opt out). Out-of-memory escalation still applies.",
+            "env_var": True,
+        },
+    )
+    right_size_margin: float = field(
+        default=25.0,
+        metadata={
+            "help": "Percent of head room over the measured peak memory that "
+            "--domino-right-size adds before it picks a tier. Default 25.",
+            "env_var": True,
+            "type": float,
+        },
+    )
     environment_id: Optional[str] = field(
         default=None,
         metadata={

@@ -31,6 +31,12 @@ def register(parser: argparse.ArgumentParser) -> None:
                             "per rule what it asked for against what it used.")
     p.add_argument("run", metavar="RUN", help="a run id (or its start), or 'last'")
     p.add_argument("--svg", type=Path, metavar="FILE", help="also write its timeline as SVG")
+    p.add_argument("--tsv", action="store_true",
+                   help="print the run's trace instead: one tab-separated row per Snakemake "
+                   "job (--json also holds it, as `trace`)")
+    p.add_argument("--efficiency-threshold", type=_percent, metavar="PCT", default=None,
+                   help="flag rules using under PCT%% of their tier's memory or cores "
+                   "(default: the run's --domino-efficiency-threshold, else 25)")
     p.set_defaults(func=show_command)
 
 
@@ -61,12 +67,15 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from snakemake_executor_domino.report import timeline
+    from snakemake_executor_domino.report import efficiency, timeline, trace
     from snakemake_executor_domino.report.spans import from_record
     from snakemake_executor_domino.report.summary_text import format_summary
 
     run = find_run(_workdir(args), args.run)
     summary = _summary(run)
+    threshold = next(t for t in (args.efficiency_threshold, run.efficiency_threshold,
+                                 efficiency.DEFAULT_THRESHOLD) if t is not None)
+    assessed = efficiency.assess(summary, run.tiers, threshold)
     if args.svg:
         picture = timeline.render([from_record(j) for j in run.jobs],
                                   title=f"Snakemake run {run.run_id} on Domino",
@@ -75,16 +84,23 @@ def show_command(args: argparse.Namespace) -> int:
             args.svg.write_text(picture + "\n")
         except OSError as exc:
             raise CliError(f"cannot write {args.svg}: {exc}") from None
+    if args.tsv:
+        sys.stdout.write(trace.tsv(trace.rows(run)))
+        return 0
     if args.json:
         json.dump({**summary.to_dict(), "started_ms": run.started_ms,
                    "finished_ms": run.finished_ms, "project": run.project, "host": run.host,
-                   "jobs_recorded": [_job_json(j) for j in run.jobs]},
+                   "efficiency_threshold": threshold,
+                   "efficiency": [e.to_dict() for e in assessed],
+                   "jobs_recorded": [_job_json(j) for j in run.jobs],
+                   "trace": trace.records(trace.rows(run))},
                   sys.stdout, indent=2)
         print()
     else:
         print(f"run {run.run_id} of {run.project or '?'} at {run.host or '?'}, started "
               f"{clock(run.started_ms)}")
-        print(format_summary(summary) if run.jobs else "  no Domino job finished in it")
+        print(format_summary(summary, assessed, threshold) if run.jobs
+              else "  no Domino job finished in it")
         if args.svg:
             print(f"timeline written to {args.svg}")
     return 0
@@ -119,6 +135,16 @@ def _job_json(job: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
     return asdict(job)
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage from 0 to 100, e.g. 25")
+    return value
 
 
 def _workdir(args: argparse.Namespace) -> Path:

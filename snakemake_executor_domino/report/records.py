@@ -61,6 +61,11 @@ class JobRecord:
     cpu_peak_percent: float | None = None
     usage_source: str | None = None
     recorded_ms: int | None = None
+    # the attempt (Snakemake's, from 1) and why it got its tier (e.g. "escalated: ...")
+    attempt: int | None = None
+    tier_reason: str | None = None
+    # a group job's members, each {"rule", "wildcards", "snakemake_jobid"} (None: one job)
+    members: list[dict[str, Any]] | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobRecord:
@@ -103,6 +108,7 @@ class TierPrice:
     cents_per_minute: float | None
     cores: float | None = None
     memory_gib: float | None = None
+    gpus: int | None = None
 
 
 @dataclass
@@ -115,6 +121,8 @@ class Run:
     host: str | None = None
     project: str | None = None
     tiers: list[TierPrice] = field(default_factory=list)
+    # the --domino-efficiency-threshold of the run (None: written before it existed)
+    efficiency_threshold: float | None = None
     jobs: list[JobRecord] = field(default_factory=list)
     outputs: list[OutputRecord] = field(default_factory=list)
 
@@ -157,6 +165,7 @@ def read_run(path: Path) -> Run:
                 run.host = data.get("host")
                 run.project = data.get("project")
                 run.tiers = [TierPrice(**t) for t in data.get("tiers") or []]
+                run.efficiency_threshold = data.get("efficiency_threshold")
             elif kind == "job":
                 run.jobs.append(JobRecord.from_dict(data))
             elif kind == "output":

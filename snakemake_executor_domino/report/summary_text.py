@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Sequence
 
 from snakemake_executor_domino.formatting import duration, size
+from snakemake_executor_domino.report.efficiency import DEFAULT_THRESHOLD, RuleEfficiency, advice
 from snakemake_executor_domino.report.summary import RuleUsage, Summary
 
 COST_NOTE = (
@@ -32,7 +33,10 @@ def table(rows: Sequence[Sequence[str]], right: set[int], indent: str = "  ") ->
     return lines
 
 
-def format_summary(summary: Summary) -> str:
+def format_summary(summary: Summary, efficiency: Sequence[RuleEfficiency] = (),
+                   threshold: float = DEFAULT_THRESHOLD) -> str:
+    """The summary's text; with `efficiency` (efficiency.assess of the same summary), the
+    rule table shows each rule's use as % of its tier, and oversized rules get a line."""
     statuses = ", ".join(f"{n} {status.lower()}" for status, n in summary.statuses.items())
     lines = [
         f"Domino run {summary.run_id}: {summary.jobs} job(s) ({statuses}), "
@@ -51,7 +55,11 @@ def format_summary(summary: Summary) -> str:
     ]
     if slowest:
         lines.append("  slowest: " + "; ".join(slowest))
-    lines += _rule_table(summary.rules)
+    lines += _rule_table(summary.rules, efficiency)
+    hints = [line for line in (advice(e, threshold) for e in efficiency) if line]
+    for hint in hints:
+        lines += textwrap.wrap(hint, width=96, initial_indent="  oversized: ",
+                               subsequent_indent="    ")
     note = COST_NOTE
     if summary.unpriced:
         note += f" No price reported for: {', '.join(summary.unpriced)}."
@@ -59,19 +67,27 @@ def format_summary(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def _rule_table(rules: Sequence[RuleUsage]) -> list[str]:
+def _rule_table(rules: Sequence[RuleUsage],
+                efficiency: Sequence[RuleEfficiency] = ()) -> list[str]:
     peaks = any(r.cpu_peak_percent is not None for r in rules)  # Domino's public units
+    shares = {(e.rule, e.tier): e for e in efficiency}
     rows = [("RULE", "JOBS", "TIER", "ASKED", "TIER HAS", "PEAK MEMORY", "MEAN CORES",
-             *(("PEAK CPU",) if peaks else ()))]
+             *(("PEAK CPU",) if peaks else ()), *(("MEM %", "CORES %") if shares else ()))]
     for r in rules:
+        share = shares.get((r.rule, r.tier))
         rows.append((
             r.rule, str(r.jobs), r.tier, _asked(r), _has(r),
             size(r.peak_memory_bytes),
             "-" if r.mean_cores is None else f"{r.mean_cores:.2f}",
-            *(("-" if r.cpu_peak_percent is None else f"{r.cpu_peak_percent:.0f}%",)
-              if peaks else ()),
+            *((_pct(r.cpu_peak_percent),) if peaks else ()),
+            *((_pct(share and share.memory_pct), _pct(share and share.cores_pct))
+              if shares else ()),
         ))
-    return table(rows, right={1, 5, 6, 7})
+    return table(rows, right=set(range(5, 10)) | {1})
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"
 
 
 def _asked(rule: RuleUsage) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from snakemake_executor_domino.domino import DominoClient, HardwareTier, Job
+from snakemake_executor_domino.report.efficiency import DEFAULT_THRESHOLD, assess
 from snakemake_executor_domino.report.records import JobRecord, RunLog, TierPrice
 from snakemake_executor_domino.report.spans import from_record
 from snakemake_executor_domino.report.summary import summarise
@@ -40,10 +41,14 @@ class Asked:
     mem_mb: float | None
     environment_id: str | None = None  # what the start named (None: the project's default)
     environment_name: str | None = None
+    attempt: int | None = None
+    reason: str | None = None  # why this tier (placement.Placement.reason)
+    # a group job's members as the records keep them (None: a single job)
+    member_jobs: tuple[dict[str, Any], ...] | None = None
 
 
 def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
-          environment: Any = None) -> Asked:
+          environment: Any = None, reason: str | None = None) -> Asked:
     """The facts of a Snakemake job (or group job) worth keeping, read once at submission."""
     members = list(job.jobs) if job.is_group() else [job]
     files = tuple(
@@ -62,6 +67,13 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
         mem_mb=_number(single.resources.get("mem_mb")) if single is not None else None,
         environment_id=getattr(environment, "id", None),
         environment_name=getattr(environment, "name", None),
+        attempt=_number(getattr(job, "attempt", None)),
+        reason=reason,
+        member_jobs=None if single is not None else tuple(
+            {"rule": m.rule.name, "wildcards": _wildcards(m),
+             "snakemake_jobid": getattr(m, "jobid", None)}
+            for m in members
+        ),
     )
 
 
@@ -84,6 +96,7 @@ class RunAccount:
         environment_id: str | None,
         sha1: Callable[[Path], str],
         warn: Callable[[str], None],
+        efficiency_threshold: float = DEFAULT_THRESHOLD,
     ):
         self.workdir = workdir
         self.run_id = run_id
@@ -92,6 +105,7 @@ class RunAccount:
         self.environment_id = environment_id
         self.sha1 = sha1
         self.warn = warn
+        self.efficiency_threshold = efficiency_threshold
         self.log = RunLog(workdir, run_id)
         self._quick = details.quick(client)
         self.records: list[JobRecord] = []
@@ -101,12 +115,13 @@ class RunAccount:
 
     def submitted(
         self, domino_job_id: str, job: Any, tier_requested: str | None,
-        tier: HardwareTier | None, environment: Any = None,
+        tier: HardwareTier | None, environment: Any = None, reason: str | None = None,
     ) -> None:
         """A Domino job started (or reattached to) for a Snakemake job; `environment` is
-        the compute environment its start named (environments.EnvironmentChoice)."""
+        the compute environment its start named (environments.EnvironmentChoice), `reason`
+        why it got its tier."""
         def note() -> None:
-            self._asked[domino_job_id] = asked(job, tier_requested, tier, environment)
+            self._asked[domino_job_id] = asked(job, tier_requested, tier, environment, reason)
             if not self._started:
                 self._started = True
                 self.log.write(self._header())
@@ -134,11 +149,18 @@ class RunAccount:
             self._guard(lambda: self.log.write({"type": "end", "finished_ms": _now_ms()}))
         text: list[str] = []
         if self.records:
-            self._guard(lambda: text.append(
-                format_summary(summarise(self.run_id, map(from_record, self.records),
-                                         [t.name for t in self.tiers]))
-            ))
+            self._guard(lambda: text.append(self._summary_text()))
         return text[0] if text else None
+
+    def _summary_text(self) -> str:
+        summary = summarise(self.run_id, map(from_record, self.records),
+                            [t.name for t in self.tiers])
+        threshold = self.efficiency_threshold
+        return format_summary(summary, assess(summary, self._prices(), threshold), threshold)
+
+    def _prices(self) -> list[TierPrice]:
+        return [TierPrice(t.id, t.name, t.cents_per_minute, t.cores, t.memory_gib, t.gpus)
+                for t in self.tiers]
 
     def _outputs(self, record: JobRecord, facts: Asked) -> None:
         files = [(path, rule, wc) for rule, wc, paths in facts.members for path in paths]
@@ -152,10 +174,8 @@ class RunAccount:
             "started_ms": _now_ms(),
             "host": self.client.host,
             "project": f"{self.client.owner}/{self.client.project_name}",
-            "tiers": [
-                TierPrice(t.id, t.name, t.cents_per_minute, t.cores, t.memory_gib).__dict__
-                for t in self.tiers
-            ],
+            "tiers": [t.__dict__ for t in self._prices()],
+            "efficiency_threshold": self.efficiency_threshold,
         }
 
     def _ran_on(self, found: details.Details, facts: Asked) -> HardwareTier | None:
@@ -202,6 +222,9 @@ class RunAccount:
             cpu_peak_percent=found.cpu_peak_percent,
             usage_source="domino" if measured else None,
             recorded_ms=_now_ms(),
+            attempt=facts.attempt,
+            tier_reason=facts.reason,
+            members=list(facts.member_jobs) if facts.member_jobs is not None else None,
         )
 
     def _guard(self, action: Callable[[], None]) -> None:
