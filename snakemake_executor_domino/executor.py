@@ -49,11 +49,12 @@ from snakemake_executor_domino.job_identity import (
 )
 from snakemake_executor_domino.placement.environment import EnvironmentResolver
 from snakemake_executor_domino.placement.escalation import Escalations
+from snakemake_executor_domino.placement.history import SizingHistory, check_margin
 from snakemake_executor_domino.placement.planner import TierPlanner
 from snakemake_executor_domino.placement.preflight import JobChecks
 from snakemake_executor_domino.placement.tiers import TierResolver
 from snakemake_executor_domino.polling import JobPoller
-from snakemake_executor_domino.runs.account import RunAccount
+from snakemake_executor_domino.runs.account import RunAccount, check_threshold
 from snakemake_executor_domino.runs.journal import Journal, job_key
 from snakemake_executor_domino.signals import take_over_sigterm
 from snakemake_executor_domino.throttle import StartThrottle
@@ -97,8 +98,11 @@ class Executor(RemoteExecutor):
                 self.client.project.default_tier_id,
             )
             self.escalations = Escalations(self.tiers.tiers, not settings.no_escalation)
+            history = SizingHistory(self.workdir, self.tiers.tiers, enabled=settings.right_size,
+                                    margin=check_margin(settings.right_size_margin))
+            check_threshold(settings.efficiency_threshold)
             self.checks = JobChecks(
-                TierPlanner(self.tiers, self.escalations),
+                TierPlanner(self.tiers, self.escalations, history),
                 EnvironmentResolver(self.client, settings.environment_id),
                 self.logger,
             )
@@ -129,7 +133,7 @@ class Executor(RemoteExecutor):
         self.account = RunAccount(
             self.workdir, self.run_id, self.client, self.tiers.tiers,
             environment_id=settings.environment_id, sha1=self.transfer.hasher.sha1,
-            warn=self.logger.warning,
+            warn=self.logger.warning, efficiency_threshold=settings.efficiency_threshold,
         )
         self.journal = Journal(self.workdir, self.client.project_id, not settings.no_reattach)
         # Every Domino job this run started, by id; cancel_jobs stops them from here
@@ -206,7 +210,8 @@ class Executor(RemoteExecutor):
         )
         self.submitted[domino_job.id] = info
         self.account.submitted(
-            domino_job.id, job, placement.requested, placement.tier, placement.environment
+            domino_job.id, job, placement.requested, placement.tier, placement.environment,
+            reason=placement.reason,
         )
         self.starting.pop(domino_job.title, None)  # only now: cancel_jobs sees it either way
         self.poller.track(domino_job)

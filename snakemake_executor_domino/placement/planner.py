@@ -5,8 +5,10 @@ journal key and the run records all read it.
 The tier, in order of precedence:
 1. a tier the rule names (`resources: tier=...`, its own or --set-resources);
 2. else, if it asks for threads > 1, mem_mb/mem or gpu, the smallest tier that holds them;
-3. else a default tier: `default-resources: tier=...`, then --domino-default-tier;
-4. else none is sent, and Domino runs the job on the project's default tier.
+3. else, under --domino-right-size (or the rule's `domino_right_size`), the smallest tier
+   that held its peak memory plus a margin in its earlier runs (history.py), if any did;
+4. else a default tier: `default-resources: tier=...`, then --domino-default-tier;
+5. else none is sent, and Domino runs the job on the project's default tier.
 After an attempt that ran out of memory, the next attempt runs at least on the next tier
 by memory (escalation.py). Values from default-resources are defaults, not asks (see
 resources.py).
@@ -22,6 +24,7 @@ from snakemake_executor_domino.domino import HardwareTier
 from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.placement.environment import EnvironmentChoice
 from snakemake_executor_domino.placement.escalation import Escalations
+from snakemake_executor_domino.placement.history import SizingHistory
 from snakemake_executor_domino.placement.resources import choice, evaluated_ask, members
 from snakemake_executor_domino.placement.sizing import (
     Ask,
@@ -88,9 +91,11 @@ def oversized(label: str, ask: Ask, tiers: list[HardwareTier]) -> str:
 
 
 class TierPlanner:
-    def __init__(self, resolver: TierResolver, escalations: Escalations):
+    def __init__(self, resolver: TierResolver, escalations: Escalations,
+                 history: SizingHistory | None = None):
         self.resolver = resolver
         self.escalations = escalations
+        self.history = history
 
     @property
     def tiers(self) -> list[HardwareTier]:
@@ -124,6 +129,8 @@ class TierPlanner:
                 raise ConfigurationError(oversized(_rule_names(job), ask, self.tiers))
             reason = f"the smallest tier that holds {self.judged(ask).describe()}"
             placement = Placement(tier, tier.id, reason, ask)
+        elif (sized := self.history and self.history.size(job)) is not None:
+            placement = Placement(sized.tier, sized.tier.id, sized.reason, ask)
         elif default_named is not None:
             tier = self.resolver.resolve(default_named)
             reason = "default-resources tier"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from snakemake_executor_domino.domino import DominoClient, HardwareTier, Job
+from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.report.efficiency import DEFAULT_THRESHOLD, assess
 from snakemake_executor_domino.report.records import JobRecord, RunLog, TierPrice
 from snakemake_executor_domino.report.spans import from_record
@@ -21,6 +22,16 @@ from snakemake_executor_domino.report.summary import summarise
 from snakemake_executor_domino.report.summary_text import format_summary
 from snakemake_executor_domino.runs import job_facts as details
 from snakemake_executor_domino.runs.provenance import output_records
+
+
+def check_threshold(percent: float) -> float:
+    """--domino-efficiency-threshold, or a clear error for a nonsense value."""
+    if not 0 <= percent <= 100:
+        raise ConfigurationError(
+            f"--domino-efficiency-threshold {percent:g} is not a percentage from 0 to 100; "
+            "e.g. 25 flags rules using under a quarter of their tier's memory or cores."
+        )
+    return percent
 
 
 def _now_ms() -> int:
