@@ -49,9 +49,9 @@ from snakemake_executor_domino.job_identity import (
 )
 from snakemake_executor_domino.placement.environment import EnvironmentResolver
 from snakemake_executor_domino.placement.escalation import Escalations
-from snakemake_executor_domino.placement.history import SizingHistory, check_margin
 from snakemake_executor_domino.placement.planner import TierPlanner
 from snakemake_executor_domino.placement.preflight import JobChecks
+from snakemake_executor_domino.placement.right_size import SizingHistory, check_margin
 from snakemake_executor_domino.placement.tiers import TierResolver
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.runs.account import RunAccount, check_threshold

@@ -6,7 +6,7 @@ The tier, in order of precedence:
 1. a tier the rule names (`resources: tier=...`, its own or --set-resources);
 2. else, if it asks for threads > 1, mem_mb/mem or gpu, the smallest tier that holds them;
 3. else, under --domino-right-size (or the rule's `domino_right_size`), the smallest tier
-   that held its peak memory plus a margin in its earlier runs (history.py), if any did;
+   that held its peak memory plus a margin in its earlier runs (right_size.py), if any did;
 4. else a default tier: `default-resources: tier=...`, then --domino-default-tier;
 5. else none is sent, and Domino runs the job on the project's default tier.
 After an attempt that ran out of memory, the next attempt runs at least on the next tier
@@ -24,8 +24,8 @@ from snakemake_executor_domino.domino import HardwareTier
 from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.placement.environment import EnvironmentChoice
 from snakemake_executor_domino.placement.escalation import Escalations
-from snakemake_executor_domino.placement.history import SizingHistory
 from snakemake_executor_domino.placement.resources import choice, evaluated_ask, members
+from snakemake_executor_domino.placement.right_size import SizingHistory
 from snakemake_executor_domino.placement.sizing import (
     Ask,
     largest,

@@ -27,8 +27,9 @@ from snakemake_executor_domino.local.store.rows import (
 )
 from snakemake_executor_domino.local.web.guard import WebError
 from snakemake_executor_domino.local.web.templating import job_url, page
+from snakemake_executor_domino.report import efficiency, timeline
 from snakemake_executor_domino.report import summary_text as text
-from snakemake_executor_domino.report import timeline
+from snakemake_executor_domino.report.records import TierPrice
 from snakemake_executor_domino.report.spans import JobSpan, title_label, title_run
 from snakemake_executor_domino.report.summary import Summary, summarise
 
@@ -66,6 +67,7 @@ def run_page(request: Request, owner: str, project: str, runId: str) -> Response
     spans = [span(be, p, j) for j in jobs]
     tiers = [t.name for t in be.config.tiers]
     summary = summarise(runId, spans, tiers)
+    assessed = efficiency.assess(summary, [_price(t) for t in be.config.tiers])
     active = any(j.status in ACTIVE_STATUSES for j in jobs)
     title = f"Snakemake run {runId} in {p.full_name}"
     picture = timeline.render(spans, title=title, now_ms=now_ms(), tiers=tiers)
@@ -73,6 +75,9 @@ def run_page(request: Request, owner: str, project: str, runId: str) -> Response
         request, "run.html", title=f"run {runId} · {p.full_name}", project=p, run_id=runId,
         # the renderer escapes every text it draws (report/timeline.py)
         timeline=Markup(picture), summary=summary, fmt=text, rows=_rows(summary),
+        shares={(e.rule, e.tier): e for e in assessed},
+        advice=[a for a in (efficiency.advice(e) for e in assessed) if a],
+        threshold=efficiency.DEFAULT_THRESHOLD,
         refresh=REFRESH_SECONDS if active else None,
     )
 
@@ -91,6 +96,11 @@ def span(be: Backend, project: Project, job: Job) -> JobSpan:
         tier_memory_gib=tier.memory_gib if tier else None,
         cpu_seconds=job.cpu_seconds, peak_memory_bytes=job.peak_memory_bytes,
     )
+
+
+def _price(tier) -> TierPrice:
+    # the local Domino prices nothing, so a smaller tier's saving is told in tier-minutes
+    return TierPrice(tier.id, tier.name, None, tier.cores, tier.memory_gib, tier.gpus)
 
 
 def project_runs(jobs: list[Job]) -> list[RunRow]:

@@ -111,7 +111,8 @@ class SizingHistory:
         """The tier history gives this (single, undeclared) job; None: no opinion."""
         if job.is_group() or not opted(job, self.enabled):
             return None
-        wildcards = {str(k): str(v) for k, v in (job.wildcards_dict or {}).items()}
+        found = getattr(job, "wildcards_dict", None) or {}
+        wildcards = {str(k): str(v) for k, v in found.items()}
         peak = peak_of(self.records(), job.rule.name, wildcards)
         if peak is None:
             return None
