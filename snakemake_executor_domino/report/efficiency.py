@@ -150,11 +150,12 @@ def advice(rule: RuleEfficiency, threshold: float = DEFAULT_THRESHOLD) -> str | 
     line = (f"{rule.rule} used {used} of tier {rule.tier} (under {threshold:g}%): "
             f"{tier_size(there.tier)} would have held it (peak + {MARGIN:.0%} = "
             f"{size(rule.needed_bytes)})")
-    if there.cents_now is not None and there.cents_there is not None:
+    if there.cents_now and there.cents_there is not None:
         return (line + f"; {_money(there.cents_there)} there instead of "
                 f"{_money(there.cents_now)} ({there.tier_minutes:.2f} min)")
+    unpriced = " (no price reported)" if there.cents_now is None else ""
     return (line + f"; {there.tier_minutes:.2f} tier-minutes of {rule.tier} would have been "
-            f"{there.tier.name}'s (no price reported)")
+            f"{there.tier.name}'s{unpriced}")
 
 
 def _money(cents: float) -> str:

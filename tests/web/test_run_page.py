@@ -60,6 +60,21 @@ def test_job_page_links_its_run_and_shows_what_it_used(domino, project, http):
     assert "CPU time" in html and "peak memory" in html
 
 
+def test_run_page_shows_use_as_a_share_of_the_tier_and_names_a_smaller_tier(
+        domino, project, http):
+    client = domino.client(project)
+    command = "python -c 'import time; time.sleep(0.4)'"  # long enough to be measured
+    job = client.start_job(command, title="snakemake fit [run eff4 job 1 try 1]",
+                           tier_id="large-k8s")
+    wait_job(client, job.id, ("Succeeded",))
+    html = http.get(f"{domino.url}/jobs/{project}/runs/eff4").text
+    assert "Memory used" in html and "Cores used" in html
+    oversized = html.split('<ul class="oversized">')[1].split("</ul>")[0]
+    assert "fit used memory" in oversized and "of tier Large" in oversized
+    assert "Small (1 core, 4 GiB) would have held it" in oversized
+    assert "(no price reported)" in oversized  # the local Domino prices nothing
+
+
 def test_unknown_or_malformed_runs_are_clear_errors(domino, project, http):
     missing = http.get(f"{domino.url}/jobs/{project}/runs/nope1")
     assert missing.status_code == 404 and "no job of run nope1" in missing.text
