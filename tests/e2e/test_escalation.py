@@ -5,11 +5,14 @@ A local Domino of its own, with tiers small enough that a job can outgrow one ch
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
 
 from tests.conftest import DominoServer, run_snakemake
+from tests.e2e.test_provenance import cli
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +70,12 @@ def test_out_of_memory_retries_on_the_next_tier_by_memory(tmp_path, small_domino
     assert "A retry (--retries) runs on the next tier by memory, Roomy" in log
     assert re.search(r"rule hungry: Domino job #\d+ on tier Roomy \(escalated: attempt 1 ran "
                      r"out of memory on tier Tiny\)", log), log
+    # the trace tells both attempts apart, and why the second moved
+    shown = cli(workdir, "runs", "show", "last", "--tsv")
+    rows = list(csv.DictReader(io.StringIO(shown.stdout), delimiter="\t"))
+    assert [(r["attempt"], r["tier"], r["status"], r["escalation"]) for r in rows] == [
+        ("1", "Tiny", "Failed", ""),
+        ("2", "Roomy", "Succeeded", "attempt 1 ran out of memory on tier Tiny")]
 
 
 def test_no_escalation_retries_on_the_same_tier(tmp_path, small_domino):
