@@ -47,6 +47,8 @@ from snakemake_executor_domino.job_identity import (
     marker_in,
     run_marker,
 )
+from snakemake_executor_domino.packing.packer import Packer
+from snakemake_executor_domino.packing.policy import parse_setting
 from snakemake_executor_domino.placement.environment import EnvironmentResolver
 from snakemake_executor_domino.placement.escalation import Escalations
 from snakemake_executor_domino.placement.planner import TierPlanner
@@ -112,6 +114,7 @@ class Executor(RemoteExecutor):
                 max_file_size=settings.max_file_size,
                 hasher=FileHasher(),
             )
+            self.pack_setting = parse_setting(settings.pack)
             self.checks.before_any_job(self.workflow.dag.needrun_jobs(), self.transfer)
             ensure_dominoignore(self.workdir)
             self.logger.info(
@@ -144,6 +147,7 @@ class Executor(RemoteExecutor):
         self.starting: dict[str, str | None] = {}
         self.labels: dict[str, str] = {}
         self._pulled_keys: list[str | None] = []
+        self.packer = Packer(self, self.pack_setting)  # packing/: many jobs per Domino job
         self.next_seconds_between_status_checks = settings.poll_interval or (
             LOCAL_POLL_SECONDS if embedded else REMOTE_POLL_SECONDS
         )
@@ -173,6 +177,12 @@ class Executor(RemoteExecutor):
             )
 
     # ---------------------------------------------------------------- submit
+    def run_jobs(self, jobs: list[JobExecutorInterface]) -> None:
+        for job in jobs:
+            self.run_job_pre(job)
+        for job in self.packer.submit(jobs):  # starts packs; the rest run alone
+            self.run_job(job)
+
     def run_job(self, job: JobExecutorInterface) -> None:
         take_over_sigterm()  # after Snakemake's scheduler has set its own
         what = describe_job(job)
@@ -291,6 +301,7 @@ class Executor(RemoteExecutor):
         for duplicate in self.poller.duplicates:
             self._stop_duplicate(duplicate)
         in_flight = sum(1 for job in states.values() if not job.finished)
+        self.packer.observe(states)
         self.throttle.new_cycle()
         for info in active_jobs:
             job = states.get(info.external_jobid)
@@ -308,10 +319,16 @@ class Executor(RemoteExecutor):
                     yield info
 
     def _finish(self, info: SubmittedJobInfo, job: Job) -> None:
-        self._conclude(info, self.finisher.finish(info.job, job, info.aux or {}), job)
+        if "pack" in (info.aux or {}):
+            self._conclude(info, self.packer.finish(info, job), job)
+        else:
+            self._conclude(info, self.finisher.finish(info.job, job, info.aux or {}), job)
 
     def _conclude(self, info: SubmittedJobInfo, outcome: Outcome, job: Job | None) -> None:
-        self._forget(info, settle=outcome.settle)
+        if self.packer.concluded(info, job):  # a pack's Domino job waits for its last member
+            self._forget(info, settle=outcome.settle)
+        elif outcome.settle:
+            self.journal.settled((info.aux or {}).get("key"))
         if not outcome.ok:
             self.report_job_error(info, msg=outcome.message, aux_logs=outcome.aux_logs)
             return
@@ -334,6 +351,8 @@ class Executor(RemoteExecutor):
         aux = info.aux or {}
         if "start" not in aux:
             return False
+        if self.packer.retarget(info):  # its pack was started again for another member
+            return True
         key, title, what, command = aux["start"]
         verdict = self.throttle.may_restart(key, in_flight, what)
         if verdict is None:
@@ -350,6 +369,7 @@ class Executor(RemoteExecutor):
                 self.logger.warning(f"{what}: starting it again failed, will retry: {exc}")
                 return True
             self._forget(info, settle=False)
+            self.packer.moved[info.external_jobid] = new.id
             info.external_jobid = new.id
             self.submitted[new.id] = info
             self.starting.pop(title, None)

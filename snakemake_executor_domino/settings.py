@@ -208,3 +208,15 @@ class ExecutorSettings(ExecutorSettingsBase):
             "env_var": True,
         },
     )
+    pack: Optional[str] = field(
+        default="auto",
+        metadata={
+            "help": "Run many ready Snakemake jobs that share a tier and compute "
+            "environment in one Domino job (a pack), each with its own log, status and "
+            "outputs: 'auto' (default) packs only once Domino is seen queueing this "
+            "run's executions or starting them slower than the jobs run; 'off' never "
+            "packs; N always packs, at most N jobs to a pack. A rule with "
+            "resources: domino_pack=0 is never packed. See docs/packing.md.",
+            "env_var": True,
+        },
+    )

@@ -7,6 +7,7 @@ Nothing here may fail a run: a record that cannot be written is a warning, never
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,9 +68,12 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
         for m in members
     )
     single = None if job.is_group() else job
+    # a pack (packing/packer.py) is labelled as what it is, not as a group
+    label = getattr(job, "label", None) or (
+        f"group {job.name}" if job.is_group() else job.rule.name)
     return Asked(
         snakemake_jobid=getattr(job, "jobid", None),
-        rule=f"group {job.name}" if job.is_group() else job.rule.name,
+        rule=label,
         wildcards=_wildcards(single) if single is not None else {},
         members=files,
         tier_requested=tier_requested,
@@ -86,6 +90,17 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
             for m in members
         ),
     )
+
+
+@dataclasses.dataclass
+class _Members:
+    """Some members of a pack, read as asked() reads a group job."""
+
+    jobs: list[Any]
+    label: str = "members"
+
+    def is_group(self) -> bool:
+        return True
 
 
 def _wildcards(job: Any) -> dict[str, str]:
@@ -139,13 +154,18 @@ class RunAccount:
 
         self._guard(note)
 
-    def finished(self, job: Job, *, pulled: bool) -> None:
+    def finished(self, job: Job, *, pulled: bool, key: str | None = None,
+                 members: list[Any] | None = None) -> None:
         """Record a finished Domino job once; with `pulled`, its files were just pulled
-        back and each gets its provenance line."""
+        back and each gets its provenance line. A pack is submitted and finished under
+        its own `key`, with the `members` whose files were pulled back."""
         def note() -> None:
-            facts = self._asked.pop(job.id, None)
+            facts = self._asked.pop(key or job.id, None)
             if facts is None:
                 return
+            if members is not None:
+                facts = dataclasses.replace(facts, members=asked(
+                    _Members(members), None, None).members)
             record = self._job_record(job, facts, details.fetch(self._quick, job))
             self.records.append(record)
             self.log.job(record)

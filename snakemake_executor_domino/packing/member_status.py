@@ -1,0 +1,80 @@
+"""What a pack's members left in its Domino job's output commit: status.json (each ended
+member's exit status and times, member_runner.py) and one log per member."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from snakemake_executor_domino.domino import DominoClient, Job
+from snakemake_executor_domino.exceptions import TransferError
+from snakemake_executor_domino.files.transfer import CommitIndex
+from snakemake_executor_domino.packing.member_runner import STATUS_FILE
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    exit: int
+    started_ms: int | None = None
+    ended_ms: int | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_ms is None or self.ended_ms is None:
+            return None
+        return max(0, self.ended_ms - self.started_ms) / 1000
+
+
+def parse_status(text: str) -> dict[str, MemberStatus]:
+    """status.json: {member name: {"exit", "started_ms", "ended_ms"}}."""
+    try:
+        data = json.loads(text)
+        return {
+            str(name): MemberStatus(
+                int(item["exit"]), _int(item.get("started_ms")), _int(item.get("ended_ms"))
+            )
+            for name, item in dict(data).items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise TransferError(f"the pack's status file is unreadable ({exc})") from None
+
+
+def _int(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+class PackRecords:
+    """Reads each finished pack's records once, however many members ask."""
+
+    def __init__(self, client: DominoClient):
+        self.client = client
+        self._statuses: dict[str, dict[str, MemberStatus]] = {}
+        self._lock = threading.Lock()
+
+    def statuses(self, job: Job, pack_dir: str) -> dict[str, MemberStatus]:
+        """Every ended member's status; {} when the job left no commit or no status."""
+        with self._lock:
+            if job.id not in self._statuses:
+                text = self.text(job, f"{pack_dir}/{STATUS_FILE}")
+                self._statuses[job.id] = parse_status(text) if text is not None else {}
+            return self._statuses[job.id]
+
+    def text(self, job: Job, path: str) -> str | None:
+        """A small file of the job's output commit, None if it holds none."""
+        if job.output_commit_id is None:
+            return None
+        entry = CommitIndex(self.client, job.output_commit_id).entry(path)
+        if entry is None:
+            return None
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / "record"
+            self.client.download_file(job.output_commit_id, path, local,
+                                      expected_size=entry.size, expected_key=entry.key)
+            return local.read_text(encoding="utf-8", errors="replace")
+
+    def forget(self, job_id: str) -> None:
+        with self._lock:
+            self._statuses.pop(job_id, None)

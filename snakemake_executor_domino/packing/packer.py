@@ -1,0 +1,309 @@
+"""The executor's packing: ready jobs into packs, each pack one Domino job, and each
+member's own outcome when it ends (docs/packing.md).
+
+A pack's Domino job runs member_runner.py on the pack's spec; both are pushed into the
+project under PACK_DIR (kept in output commits by .dominoignore, like the output
+manifests), and the runner leaves each member's log and exit status beside the spec.
+Snakemake sees every member as its own job: its own submission, success or failure, log
+and outputs; the executor keeps the Domino job until its last member is concluded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
+
+from snakemake_executor_domino.command import portable_command, with_cores
+from snakemake_executor_domino.domino import DominoError, Job
+from snakemake_executor_domino.exceptions import DominoPluginError
+from snakemake_executor_domino.files.outputs import MANIFEST_DIR, plan_outputs
+from snakemake_executor_domino.finishing import Outcome
+from snakemake_executor_domino.job_identity import (
+    describe_job,
+    local_inputs,
+    run_marker,
+    save_job_log,
+    tail,
+)
+from snakemake_executor_domino.packing import grouping, member_runner, policy
+from snakemake_executor_domino.packing.member_status import MemberStatus, PackRecords
+from snakemake_executor_domino.placement.oom import out_of_memory
+from snakemake_executor_domino.placement.resources import is_default
+from snakemake_executor_domino.placement.sizing import Ask
+from snakemake_executor_domino.runs.journal import job_key
+
+PACK_DIR = f"{MANIFEST_DIR}/packs"
+RUNNER = f"{PACK_DIR}/runner.py"
+OOM_EXIT = 137
+
+
+@dataclass
+class Pack:
+    pack_id: str
+    dir: str
+    key: str  # the journal key of the pack's start
+    size: int
+    left: set[str] = field(default_factory=set)  # members not concluded yet
+    pulled: list[Any] = field(default_factory=list)  # members whose outputs came back
+
+
+@dataclass
+class PackView:
+    """A pack as the run's records see it: like a group job, a job of several members."""
+
+    label: str
+    jobs: list[Any]
+    jobid: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    def is_group(self) -> bool:
+        return True
+
+
+class Packer:
+    def __init__(self, executor: Any, setting: policy.PackSetting):
+        self.ex = executor
+        self.setting = setting
+        self.seen = policy.Observations()
+        self.records = PackRecords(executor.client)
+        self.packs: dict[str, Pack] = {}
+        self.moved: dict[str, str] = {}  # a refused pack's Domino job -> its new one
+        self._numbers = itertools.count(1)
+        self._observed: set[str] = set()
+        self._observed_runs: set[str] = set()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ submit
+    def submit(self, jobs: list[Any]) -> list[Any]:
+        """Start the packs `jobs` make; the jobs to run alone."""
+        if self.setting.mode == policy.OFF:
+            return list(jobs)
+        alone, candidates = [], []
+        for job in jobs:
+            try:
+                cap = None if job.is_group() else policy.rule_limit(job)
+                placement = None if job.is_group() or cap == 0 else (
+                    self.ex.checks.at_submission(job))
+            except DominoPluginError:
+                placement = None  # run_job reports it, as for any job
+            if placement is None:
+                alone.append(job)
+            else:
+                candidates.append((job, placement, cap))
+        for group in grouping.by_placement(candidates, lambda c: c[1].key_part()):
+            size, why, slots = self._size(group.items)
+            for members in grouping.split(group.items, size):
+                if len(members) == 1:
+                    alone.append(members[0][0])
+                else:
+                    self._start_or_fail(members, why, slots)
+        return alone
+
+    def _size(self, items: list[tuple[Any, Any, int | None]]) -> tuple[int, str, int]:
+        placement = items[0][1]
+        tier = placement.tier
+        threads = max(max(1, int(getattr(j, "threads", 1) or 1)) for j, _, _ in items)
+        mems = [p.ask.mem_mb for _, p, _ in items if p.ask.mem_mb]
+        slots = grouping.slots(tier.cores if tier else None, tier.memory_gib if tier else None,
+                               threads, max(mems) if mems else None)
+        runtimes = [self._runtime(job) for job, _, _ in items]
+        known = [r for r in runtimes if r is not None]
+        slowest = max(known) if len(known) == len(runtimes) else None
+        refused = self.ex.throttle.limit is not None
+        decision = policy.decide(self.setting, self.seen, slowest, slots, refused)
+        cap = grouping.smallest_cap([c for _, _, c in items])
+        size = decision.size if cap is None else min(decision.size, cap)
+        return size, decision.why, slots
+
+    def _runtime(self, job: Any) -> float | None:
+        minutes = policy.expected_minutes(job, is_default)
+        return minutes * 60 if minutes is not None else self.seen.runtime(job.rule.name)
+
+    def _start_or_fail(self, members: list[tuple[Any, Any, Any]], why: str, slots: int) -> None:
+        try:
+            self._start(members, why, slots)
+        except DominoPluginError as exc:
+            for job, _, _ in members:
+                self.ex.report_job_error(SubmittedJobInfo(job),
+                                         msg=f"{describe_job(job)}: {exc}")
+
+    def _start(self, members: list[tuple[Any, Any, Any]], why: str, slots: int) -> None:
+        ex = self.ex
+        placement = members[0][1]
+        pack_id = f"{ex.run_id}-p{next(self._numbers)}"
+        pack_dir = f"{PACK_DIR}/{pack_id}"
+        entries, inputs, infos = [], [], []
+        for i, (job, member_placement, _) in enumerate(members, start=1):
+            threads = max(1, int(getattr(job, "threads", 1) or 1))
+            command = with_cores(portable_command(ex.format_job_exec(job), ex.workdir), threads)
+            files = ex.transfer.local_files(local_inputs(job))
+            key = job_key(command, placement.key_part(), ex.transfer.hashes(files))
+            name = f"m{i}"
+            entries.append({"name": name, "key": key, "label": describe_job(job),
+                            "command": command, "threads": threads,
+                            "mem_mb": member_placement.ask.mem_mb})
+            inputs += files
+            unneeded = [str(f) for f in ex.workflow.dag.get_unneeded_temp_files(job)]
+            infos.append(SubmittedJobInfo(job, aux={
+                "key": key, "unneeded": unneeded, "placement": member_placement,
+                "pack": pack_id, "member": name,
+            }))
+        spec = self._write_spec(pack_dir, placement, entries)
+        pushed = ex.transfer.push([*dict.fromkeys(inputs), RUNNER, spec])
+        rules = ", ".join(sorted({job.rule.name for job, _, _ in members}))
+        marker = f"{run_marker(ex.run_id)}{pack_id} try 1]"
+        title = f"snakemake pack of {len(members)} ({rules}) {marker}"
+        what = f"pack {pack_id}"
+        command = f"{ex.get_python_executable()} {RUNNER} {spec}"
+        pack_key = job_key(command, placement.key_part(), {e["key"]: "" for e in entries})
+        domino_job = ex._start(
+            pack_key, title, what, command, commit_id=pushed.commit_id,
+            tier_id=placement.override, environment_id=placement.environment_id,
+            environment_revision=placement.environment_revision,
+        )
+        pack = Pack(pack_id, pack_dir, pack_key, len(members), {e["name"] for e in entries})
+        with self._lock:
+            self.packs[pack_id] = pack
+        self._register(domino_job, infos, pack, (pack_key, title, what, command))
+        ex.account.submitted(pack_id, PackView(f"pack of {len(members)} ({rules})",
+                                               [job for job, _, _ in members]),
+                             placement.requested, placement.tier, placement.environment)
+        ex.logger.info(
+            f"Domino pack {pack_id}: {len(members)} jobs ({rules}) as Domino job "
+            f"#{domino_job.number} on {placement.describe()}, {min(slots, len(members))} at "
+            f"once; packed because {why}: {ex.client.job_url(domino_job.id)}"
+        )
+
+    def _write_spec(self, pack_dir: str, placement: Any, entries: list[dict]) -> str:
+        local = self.ex.workdir / pack_dir
+        local.mkdir(parents=True, exist_ok=True)
+        runner = self.ex.workdir / RUNNER
+        source = Path(member_runner.__file__)
+        if not runner.exists() or runner.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, runner)
+        tier = placement.tier
+        memory = int(tier.memory_gib * 1024) if tier and tier.memory_gib else None
+        spec = {"cores": tier.cores if tier and tier.cores else 1, "mem_mb": memory,
+                "members": entries}
+        (local / "spec.json").write_text(json.dumps(spec, indent=1))
+        return f"{pack_dir}/spec.json"
+
+    def _register(self, domino_job: Job, infos: list[SubmittedJobInfo], pack: Pack,
+                  start: tuple) -> None:
+        ex = self.ex
+        for info in infos:
+            info.external_jobid = domino_job.id
+            (info.aux or {})["start"] = start
+        ex.submitted[domino_job.id] = infos[0]
+        ex.starting.pop(domino_job.title, None)
+        ex.poller.track(domino_job)
+        for info in infos:
+            ex.journal.submitted(info.aux["key"], domino_job.id)
+            ex.report_job_submission(info)
+
+    # ------------------------------------------------------------ poll
+    def observe(self, states: dict[str, Job]) -> None:
+        """What this cycle shows of Domino: executions queued, start latencies."""
+        for job in states.values():
+            if job.status == "Queued":
+                self.seen.queueing = True
+            if job.started_ms is not None and job.id not in self._observed:
+                self._observed.add(job.id)
+                self.seen.started(job.submitted_ms, job.started_ms)
+            if job.finished and job.id not in self._observed_runs:
+                self._observed_runs.add(job.id)
+                self._note_runtime(job)
+
+    def _note_runtime(self, job: Job) -> None:
+        info = self.ex.submitted.get(job.id)
+        if info is None or "pack" in (info.aux or {}) or info.job.is_group():
+            return  # a pack's members report their own times
+        if job.succeeded and job.started_ms is not None and job.completed_ms is not None:
+            self.seen.ran(info.job.rule.name, (job.completed_ms - job.started_ms) / 1000)
+
+    def retarget(self, info: SubmittedJobInfo) -> bool:
+        """A member of a refused pack already started again: follow it. False otherwise."""
+        new = self.moved.get(info.external_jobid or "")
+        if new is None:
+            return False
+        info.external_jobid = new
+        return True
+
+    # ------------------------------------------------------------ finish
+    def finish(self, info: SubmittedJobInfo, job: Job) -> Outcome:
+        aux = info.aux or {}
+        pack = self.packs[aux["pack"]]
+        status = self.records.statuses(job, pack.dir).get(aux["member"])
+        if status is not None and status.seconds is not None:
+            self.seen.ran(info.job.rule.name, status.seconds)
+        if status is not None and status.exit == 0 and job.output_commit_id:
+            outcome = self.ex.finisher.finish(
+                info.job, dataclasses.replace(job, status="Succeeded"), aux)
+            if outcome.ok:
+                pack.pulled.append(info.job)
+            return outcome
+        return self._failed(info, job, pack, status)
+
+    def _failed(self, info: SubmittedJobInfo, job: Job, pack: Pack,
+                status: MemberStatus | None) -> Outcome:
+        ex, sm_job, aux = self.ex, info.job, info.aux or {}
+        what = describe_job(sm_job)
+        text = self.records.text(job, f"{pack.dir}/{aux['member']}.log") if status else None
+        if status is None or text is None:
+            how = f"its pack ended {job.status} before it did"
+            text = self._pack_log(job)
+        else:
+            how = f"it ended with exit status {status.exit}"
+        log_file = save_job_log(ex.workdir, sm_job, job, text)
+        placement = aux.get("placement")
+        oom = (status is not None and status.exit == OOM_EXIT) or out_of_memory(text)
+        memory = ex.escalations.ended(sm_job, placement.tier if placement else None,
+                                      placement.ask if placement else Ask(), oom)
+        plan = plan_outputs(sm_job, aux.get("unneeded", ()))
+        if job.output_commit_id is not None and plan.logs:
+            try:
+                ex.transfer.pull(job.output_commit_id, [], optional=plan.logs)
+            except DominoPluginError as exc:
+                ex.logger.warning(f"{what}: its log files could not be pulled back: {exc}")
+        return Outcome(
+            False,
+            f"{what}: in Domino job #{job.number} (pack {pack.pack_id} of {pack.size} jobs), "
+            f"{how}. {memory + ' ' if memory else ''}{ex.client.job_url(job.id)}\n"
+            f"Last lines of its log (all of it in {log_file}):\n{tail(text)}",
+            aux_logs=[str(log_file)],
+        )
+
+    def _pack_log(self, job: Job) -> str:
+        try:
+            return self.ex.client.job_log(job.id)
+        except DominoError as exc:
+            return f"(the pack's log could not be fetched: {exc})"
+
+    def concluded(self, info: SubmittedJobInfo, job: Job | None) -> bool:
+        """A member is reported; True when it was its pack's last (the Domino job is done
+        with), when the pack's record is written."""
+        pack = self.packs.get((info.aux or {}).get("pack", ""))
+        if pack is None:
+            return True
+        with self._lock:
+            pack.left.discard((info.aux or {}).get("member", ""))
+            if pack.left:
+                return False
+            self.packs.pop(pack.pack_id, None)
+        self.ex.journal.settled(pack.key)
+        if job is not None:
+            self.ex.account.finished(job, pulled=bool(pack.pulled), key=pack.pack_id,
+                                     members=pack.pulled)
+            self.records.forget(job.id)
+        return True
