@@ -183,7 +183,11 @@ class Executor(RemoteExecutor):
         for job in self.packer.submit(jobs):  # starts packs; the rest run alone
             self.run_job(job)
 
-    def run_job(self, job: JobExecutorInterface) -> None:
+    def run_job(
+        self, job: JobExecutorInterface, held: SubmittedJobInfo | None = None
+    ) -> None:
+        """`held`: a job the packer reported submitted and held back (packing/), now
+        started alone; its info is filled in instead of reported again."""
         take_over_sigterm()  # after Snakemake's scheduler has set its own
         what = describe_job(job)
         try:
@@ -211,13 +215,12 @@ class Executor(RemoteExecutor):
                 if pushed.uploaded:
                     uploads = f", uploaded {len(pushed.uploaded)} input file(s)"
         except DominoPluginError as exc:
-            self.report_job_error(SubmittedJobInfo(job), msg=f"{what}: {exc}")
+            self.report_job_error(held or SubmittedJobInfo(job), msg=f"{what}: {exc}")
             return
-        info = SubmittedJobInfo(
-            job, external_jobid=domino_job.id,
-            aux={"key": key, "unneeded": unneeded, "placement": placement,
-                 "start": (key, job_title(job, self.run_id), what, command)},
-        )
+        info = held or SubmittedJobInfo(job)
+        info.external_jobid = domino_job.id
+        info.aux = {"key": key, "unneeded": unneeded, "placement": placement,
+                    "start": (key, job_title(job, self.run_id), what, command)}
         self.submitted[domino_job.id] = info
         self.account.submitted(
             domino_job.id, job, placement.requested, placement.tier, placement.environment,
@@ -229,7 +232,8 @@ class Executor(RemoteExecutor):
             f"{what}: Domino job #{domino_job.number} on {placement.describe()}{uploads}: "
             f"{self.client.job_url(domino_job.id)}"
         )
-        self.report_job_submission(info)
+        if held is None:
+            self.report_job_submission(info)
 
     def _start(self, key: str, title: str, what: str, command: str, **where) -> Job:
         # recorded before the start: a crash before its answer leaves the title, and an
@@ -290,6 +294,11 @@ class Executor(RemoteExecutor):
         if not active_jobs:
             return
         self._settle_pulled()  # reported a cycle ago: Snakemake has recorded them by now
+        self.packer.release()  # jobs held back for a pack start now, as packs or alone
+        held = [info for info in active_jobs if self.packer.holds(info)]
+        active_jobs = [info for info in active_jobs if info.external_jobid is not None]
+        for info in held:
+            yield info
         try:
             async with self.status_rate_limiter:
                 states = self.poller.poll([info.external_jobid for info in active_jobs])

@@ -15,6 +15,7 @@ import itertools
 import json
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from snakemake_executor_domino.placement.resources import is_default
 from snakemake_executor_domino.placement.sizing import Ask
 from snakemake_executor_domino.runs.journal import job_key
 
+PROBE = 2  # auto, nothing known yet: how many jobs of a rule run alone to show it
 PACK_DIR = f"{MANIFEST_DIR}/packs"
 RUNNER = f"{PACK_DIR}/runner.py"
 OOM_EXIT = 137
@@ -53,6 +55,26 @@ class Pack:
     size: int
     left: set[str] = field(default_factory=set)  # members not concluded yet
     pulled: list[Any] = field(default_factory=list)  # members whose outputs came back
+
+
+@dataclass
+class Candidate:
+    """A ready job that may be packed, where it would run, and its rule's pack cap."""
+
+    job: Any
+    placement: Any
+    cap: int | None
+    info: SubmittedJobInfo = None  # type: ignore[assignment]
+    aux: dict = field(default_factory=dict)
+    reported: bool = False  # Snakemake was told it is submitted (held jobs are)
+
+    def __post_init__(self) -> None:
+        if self.info is None:
+            self.info = SubmittedJobInfo(self.job)
+
+
+def _threads(job: Any) -> int:
+    return max(1, int(getattr(job, "threads", 1) or 1))
 
 
 @dataclass
@@ -82,11 +104,15 @@ class Packer:
         self._numbers = itertools.count(1)
         self._observed: set[str] = set()
         self._observed_runs: set[str] = set()
+        self._running: dict[str, tuple[str, int]] = {}  # lone job -> (rule, started ms)
+        self.held: list[Candidate] = []  # reported submitted, not started yet
+        self.queued_now = 0  # this run's executions Domino shows Queued, last cycle
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ submit
     def submit(self, jobs: list[Any]) -> list[Any]:
-        """Start the packs `jobs` make; the jobs to run alone."""
+        """Start the packs `jobs` make, hold some back (auto, unsure yet); the jobs to run
+        alone now."""
         if self.setting.mode == policy.OFF:
             return list(jobs)
         alone, candidates = [], []
@@ -100,68 +126,134 @@ class Packer:
             if placement is None:
                 alone.append(job)
             else:
-                candidates.append((job, placement, cap))
-        for group in grouping.by_placement(candidates, lambda c: c[1].key_part()):
-            size, why, slots = self._size(group.items)
-            for members in grouping.split(group.items, size):
-                if len(members) == 1:
-                    alone.append(members[0][0])
-                else:
-                    self._start_or_fail(members, why, slots)
+                candidates.append(Candidate(job, placement, cap))
+        for group in grouping.by_placement(candidates, lambda c: c.placement.key_part()):
+            alone += [c.job for c in self._place(group.items, fresh=True)]
         return alone
 
-    def _size(self, items: list[tuple[Any, Any, int | None]]) -> tuple[int, str, int]:
-        placement = items[0][1]
-        tier = placement.tier
-        threads = max(max(1, int(getattr(j, "threads", 1) or 1)) for j, _, _ in items)
-        mems = [p.ask.mem_mb for _, p, _ in items if p.ask.mem_mb]
+    def release(self) -> None:
+        """Each polling cycle: judge the held jobs again; start them as packs or alone,
+        or keep holding them. Never raises (it runs in the polling loop)."""
+        with self._lock:
+            held, self.held = self.held, []
+        for group in grouping.by_placement(held, lambda c: c.placement.key_part()):
+            try:
+                for candidate in self._place(group.items, fresh=False):
+                    self.ex.run_job(candidate.job, held=candidate.info)
+            except Exception as exc:  # a bug must not leave held jobs waiting forever
+                for candidate in group.items:
+                    if candidate.info.external_jobid is None and not self.holds(candidate.info):
+                        self.ex.report_job_error(candidate.info, msg=(
+                            f"{describe_job(candidate.job)}: could not be started: {exc}"))
+
+    def holds(self, info: SubmittedJobInfo) -> bool:
+        with self._lock:
+            return any(c.info is info for c in self.held)
+
+    def _place(self, items: list[Candidate], fresh: bool) -> list[Candidate]:
+        """Start the packs of one placement's jobs; hold those to be judged later; the
+        rest to run alone."""
+        size, decision, slots = self._size(items)
+        if decision.sure and size > 1:
+            if self.queued_now:  # a new execution would queue too: gather members meanwhile
+                return self._hold(items)
+            alone = []
+            for members in grouping.split(items, size):
+                if len(members) == 1:
+                    alone += members
+                else:
+                    self._start_or_fail(members, decision.why, slots)
+            return alone
+        if fresh and (decision.sure or len(items) <= PROBE):
+            return items
+        # auto, before Domino has shown how many executions it runs at once: a few run
+        # alone, then twice as many each cycle while none of them queues (as TCP's slow
+        # start finds a link's capacity); the rest wait, to be packed once one queues
+        running = self._lone_running(items)
+        allowance = max(PROBE, 2 * running) if decision.sure or not running else 0
+        allowance = max(0, allowance - self._lone_waiting(items))
+        self._hold(items[allowance:])
+        return items[:allowance]
+    def _hold(self, items: list[Candidate]) -> list[Candidate]:
+        for candidate in items:
+            with self._lock:
+                self.held.append(candidate)
+            if not candidate.reported:
+                candidate.reported = True
+                self.ex.report_job_submission(candidate.info)
+        return []
+
+    def _lone(self, items: list[Candidate]) -> list[str]:
+        """This run's Domino jobs that run one job of these rules alone."""
+        rules = {c.job.rule.name for c in items}
+        return [
+            job_id for job_id, info in list(self.ex.submitted.items())
+            if "pack" not in (info.aux or {}) and not info.job.is_group()
+            and info.job.rule.name in rules
+        ]
+
+    def _lone_running(self, items: list[Candidate]) -> int:
+        return sum(1 for job_id in self._lone(items) if job_id in self._running)
+
+    def _lone_waiting(self, items: list[Candidate]) -> int:
+        return sum(1 for job_id in self._lone(items) if job_id not in self._running)
+
+    def _size(self, items: list[Candidate]) -> tuple[int, policy.Decision, int]:
+        tier = items[0].placement.tier
+        threads = max(_threads(c.job) for c in items)
+        mems = [c.placement.ask.mem_mb for c in items if c.placement.ask.mem_mb]
         slots = grouping.slots(tier.cores if tier else None, tier.memory_gib if tier else None,
                                threads, max(mems) if mems else None)
-        runtimes = [self._runtime(job) for job, _, _ in items]
+        runtimes = [self._runtime(c.job) for c in items]
         known = [r for r in runtimes if r is not None]
         slowest = max(known) if len(known) == len(runtimes) else None
         refused = self.ex.throttle.limit is not None
-        decision = policy.decide(self.setting, self.seen, slowest, slots, refused)
-        cap = grouping.smallest_cap([c for _, _, c in items])
+        running_for = max((self._running_for(c.job.rule.name) for c in items), default=0.0)
+        decision = policy.decide(self.setting, self.seen, slowest, slots, refused,
+                                 running_for, len(items))
+        cap = grouping.smallest_cap([c.cap for c in items])
         size = decision.size if cap is None else min(decision.size, cap)
-        return size, decision.why, slots
+        return size, decision, slots
 
     def _runtime(self, job: Any) -> float | None:
         minutes = policy.expected_minutes(job, is_default)
         return minutes * 60 if minutes is not None else self.seen.runtime(job.rule.name)
 
-    def _start_or_fail(self, members: list[tuple[Any, Any, Any]], why: str, slots: int) -> None:
+    def _running_for(self, rule: str) -> float:
+        now = time.time() * 1000
+        starts = [ms for r, ms in list(self._running.values()) if r == rule]
+        return max(((now - ms) / 1000 for ms in starts), default=0.0)
+
+    def _start_or_fail(self, members: list[Candidate], why: str, slots: int) -> None:
         try:
             self._start(members, why, slots)
         except DominoPluginError as exc:
-            for job, _, _ in members:
-                self.ex.report_job_error(SubmittedJobInfo(job),
-                                         msg=f"{describe_job(job)}: {exc}")
+            for c in members:
+                self.ex.report_job_error(c.info, msg=f"{describe_job(c.job)}: {exc}")
 
-    def _start(self, members: list[tuple[Any, Any, Any]], why: str, slots: int) -> None:
+    def _start(self, members: list[Candidate], why: str, slots: int) -> None:
         ex = self.ex
-        placement = members[0][1]
+        placement = members[0].placement
         pack_id = f"{ex.run_id}-p{next(self._numbers)}"
         pack_dir = f"{PACK_DIR}/{pack_id}"
-        entries, inputs, infos = [], [], []
-        for i, (job, member_placement, _) in enumerate(members, start=1):
-            threads = max(1, int(getattr(job, "threads", 1) or 1))
-            command = with_cores(portable_command(ex.format_job_exec(job), ex.workdir), threads)
+        entries, inputs = [], []
+        for i, c in enumerate(members, start=1):
+            job = c.job
+            command = with_cores(portable_command(ex.format_job_exec(job), ex.workdir),
+                                 _threads(job))
             files = ex.transfer.local_files(local_inputs(job))
             key = job_key(command, placement.key_part(), ex.transfer.hashes(files))
             name = f"m{i}"
             entries.append({"name": name, "key": key, "label": describe_job(job),
-                            "command": command, "threads": threads,
-                            "mem_mb": member_placement.ask.mem_mb})
+                            "command": command, "threads": _threads(job),
+                            "mem_mb": c.placement.ask.mem_mb})
             inputs += files
             unneeded = [str(f) for f in ex.workflow.dag.get_unneeded_temp_files(job)]
-            infos.append(SubmittedJobInfo(job, aux={
-                "key": key, "unneeded": unneeded, "placement": member_placement,
-                "pack": pack_id, "member": name,
-            }))
+            c.aux = {"key": key, "unneeded": unneeded, "placement": c.placement,
+                     "pack": pack_id, "member": name}
         spec = self._write_spec(pack_dir, placement, entries)
         pushed = ex.transfer.push([*dict.fromkeys(inputs), RUNNER, spec])
-        rules = ", ".join(sorted({job.rule.name for job, _, _ in members}))
+        rules = ", ".join(sorted({c.job.rule.name for c in members}))
         marker = f"{run_marker(ex.run_id)}{pack_id} try 1]"
         title = f"snakemake pack of {len(members)} ({rules}) {marker}"
         what = f"pack {pack_id}"
@@ -175,9 +267,9 @@ class Packer:
         pack = Pack(pack_id, pack_dir, pack_key, len(members), {e["name"] for e in entries})
         with self._lock:
             self.packs[pack_id] = pack
-        self._register(domino_job, infos, pack, (pack_key, title, what, command))
+        self._register(domino_job, members, (pack_key, title, what, command))
         ex.account.submitted(pack_id, PackView(f"pack of {len(members)} ({rules})",
-                                               [job for job, _, _ in members]),
+                                               [c.job for c in members]),
                              placement.requested, placement.tier, placement.environment)
         ex.logger.info(
             f"Domino pack {pack_id}: {len(members)} jobs ({rules}) as Domino job "
@@ -199,31 +291,43 @@ class Packer:
         (local / "spec.json").write_text(json.dumps(spec, indent=1))
         return f"{pack_dir}/spec.json"
 
-    def _register(self, domino_job: Job, infos: list[SubmittedJobInfo], pack: Pack,
-                  start: tuple) -> None:
+    def _register(self, domino_job: Job, members: list[Candidate], start: tuple) -> None:
         ex = self.ex
-        for info in infos:
-            info.external_jobid = domino_job.id
-            (info.aux or {})["start"] = start
-        ex.submitted[domino_job.id] = infos[0]
+        for c in members:
+            c.info.external_jobid = domino_job.id
+            c.info.aux = {**c.aux, "start": start}
+        ex.submitted[domino_job.id] = members[0].info
         ex.starting.pop(domino_job.title, None)
         ex.poller.track(domino_job)
-        for info in infos:
-            ex.journal.submitted(info.aux["key"], domino_job.id)
-            ex.report_job_submission(info)
+        for c in members:
+            ex.journal.submitted(c.aux["key"], domino_job.id)
+            if not c.reported:
+                c.reported = True
+                ex.report_job_submission(c.info)
 
     # ------------------------------------------------------------ poll
     def observe(self, states: dict[str, Job]) -> None:
         """What this cycle shows of Domino: executions queued, start latencies."""
+        queued = running = 0
         for job in states.values():
+            running += job.started_ms is not None and not job.finished
             if job.status == "Queued":
+                queued += 1
                 self.seen.queueing = True
+            info = self.ex.submitted.get(job.id)
+            if info is not None and "pack" not in (info.aux or {}) and not job.finished and (
+                    job.started_ms is not None and not info.job.is_group()):
+                self._running[job.id] = (info.job.rule.name, job.started_ms)
+            if job.finished:
+                self._running.pop(job.id, None)
             if job.started_ms is not None and job.id not in self._observed:
                 self._observed.add(job.id)
                 self.seen.started(job.submitted_ms, job.started_ms)
             if job.finished and job.id not in self._observed_runs:
                 self._observed_runs.add(job.id)
                 self._note_runtime(job)
+        self.queued_now = queued
+        self.seen.capacity = max(self.seen.capacity, running)
 
     def _note_runtime(self, job: Job) -> None:
         info = self.ex.submitted.get(job.id)

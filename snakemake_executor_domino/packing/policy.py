@@ -21,6 +21,7 @@ pack ends only when its last member does, so downstream jobs may wait longer. He
 
 from __future__ import annotations
 
+import math
 import statistics
 import threading
 from collections import defaultdict
@@ -86,6 +87,7 @@ class Observations:
         self.latencies: list[float] = []
         self.runtimes: dict[str, list[float]] = defaultdict(list)
         self.queueing = False
+        self.capacity = 0  # the most executions of this run seen running at once
 
     def started(self, submitted_ms: int | None, started_ms: int | None) -> None:
         if submitted_ms is not None and started_ms is not None:
@@ -110,12 +112,16 @@ class Observations:
 class Decision:
     size: int  # the most members of one pack; 1: no packing
     why: str
+    sure: bool = True  # False: auto has no evidence either way yet (hold, then judge)
 
 
 def decide(setting: PackSetting, seen: Observations, runtime_s: float | None,
-           slots: int, refused: bool) -> Decision:
+           slots: int, refused: bool, running_for: float = 0.0, count: int = 1) -> Decision:
     """How many members a pack of jobs whose expected run time is `runtime_s` may hold,
-    `slots` of them running at once."""
+    `slots` of them running at once. `running_for`: the longest a job of theirs has run
+    so far in this run without ending (a lower bound of the run time). `count`: how many
+    jobs are to be packed; when Domino queues, they are spread over the executions it was
+    seen to run at once (separate jobs would run in as many waves)."""
     if setting.mode == OFF:
         return Decision(1, "--domino-pack off")
     latency = seen.latency()
@@ -129,7 +135,12 @@ def decide(setting: PackSetting, seen: Observations, runtime_s: float | None,
         reasons.append("Domino is queueing this run's executions")
     if latency is not None and runtime_s is not None and latency > runtime_s:
         reasons.append(f"start latency {latency:.1f} s > run time {runtime_s:.1f} s")
-    if not reasons:
-        return Decision(1, "no sign yet that separate Domino jobs cost more")
-    size = min(MAX_MEMBERS, max(1, slots) * waves)
-    return Decision(size, "; ".join(reasons))
+    if reasons:
+        size = max(1, slots) * waves
+        if seen.queueing or refused:
+            size = max(size, math.ceil(count / max(1, seen.capacity)))
+        return Decision(min(MAX_MEMBERS, size), "; ".join(reasons))
+    if latency is not None and max(runtime_s or 0.0, running_for) >= latency:
+        return Decision(1, "jobs run longer than Domino takes to start them")
+    return Decision(1, "nothing seen yet of Domino's start latency or the jobs' run time",
+                    sure=False)
