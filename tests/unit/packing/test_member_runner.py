@@ -1,0 +1,51 @@
+"""The in-job runner, run as a Domino job runs it: members' logs and exit statuses apart,
+never more at once than the tier's cores hold, and a failing member fails only itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from snakemake_executor_domino.packing import member_runner
+from snakemake_executor_domino.packing.member_status import parse_status
+
+
+def run_pack(tmp_path: Path, cores: int, members: list[dict]) -> subprocess.CompletedProcess:
+    spec = tmp_path / "pack" / "spec.json"
+    spec.parent.mkdir()
+    spec.write_text(json.dumps({"cores": cores, "mem_mb": None, "members": members}))
+    return subprocess.run([sys.executable, member_runner.__file__, str(spec)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+
+def member(name: str, command: str, threads: int = 1) -> dict:
+    return {"name": name, "label": f"rule {name}", "command": command, "threads": threads}
+
+
+def test_each_member_has_its_own_log_and_status_and_a_failure_stays_its_own(tmp_path):
+    result = run_pack(tmp_path, 2, [
+        member("m1", "echo one; echo one > one.txt"),
+        member("m2", "echo 'no such thing: boom' >&2; exit 3"),
+        member("m3", "echo three > three.txt"),
+    ])
+    assert result.returncode == 1, result.stderr  # the pack's page shows a member failed
+    statuses = parse_status((tmp_path / "pack" / "status.json").read_text())
+    assert {n: s.exit for n, s in statuses.items()} == {"m1": 0, "m2": 3, "m3": 0}
+    assert "boom" in (tmp_path / "pack" / "m2.log").read_text()
+    assert (tmp_path / "pack" / "m1.log").read_text() == "one\n"
+    assert (tmp_path / "three.txt").read_text() == "three\n"
+    assert "rule m2 ended with exit status 3" in result.stdout
+
+
+def test_members_never_use_more_cores_than_the_tier_has(tmp_path):
+    # each member notes how many members run beside it, by files that exist while it runs
+    note = ("touch running.$$; ls running.* | wc -l >> seen.txt; "
+            "while [ $(ls running.* | wc -l) -lt 2 ] && [ ! -e done ]; do :; done; "
+            "touch done; rm running.$$")
+    result = run_pack(tmp_path, 2, [member(f"m{i}", note) for i in range(4)] +
+                      [member("big", "ls running.* 2>/dev/null | wc -l > big.txt", threads=2)])
+    assert result.returncode == 0, result.stderr
+    assert max(int(n) for n in (tmp_path / "seen.txt").read_text().split()) <= 2
+    assert (tmp_path / "big.txt").read_text().strip() == "0"  # a 2-thread member ran alone
