@@ -89,6 +89,10 @@ class PackView:
     def name(self) -> str:
         return self.label
 
+    @property
+    def pack_size(self) -> int:
+        return len(self.jobs)
+
     def is_group(self) -> bool:
         return True
 

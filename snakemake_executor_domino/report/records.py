@@ -66,6 +66,8 @@ class JobRecord:
     tier_reason: str | None = None
     # a group job's members, each {"rule", "wildcards", "snakemake_jobid"} (None: one job)
     members: list[dict[str, Any]] | None = None
+    # a pack (packing/): how many Snakemake jobs ran in this Domino job; None: not one
+    pack_size: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobRecord:

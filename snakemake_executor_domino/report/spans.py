@@ -32,6 +32,7 @@ class JobSpan:
     cpu_seconds: float | None = None
     peak_memory_bytes: int | None = None
     cpu_peak_percent: float | None = None
+    pack_size: int | None = None  # Snakemake jobs in it, when it was a pack
 
     @property
     def queued_ms(self) -> int | None:
@@ -77,6 +78,7 @@ def from_record(record: JobRecord) -> JobSpan:
         cpu_seconds=record.cpu_seconds,
         peak_memory_bytes=record.peak_memory_bytes,
         cpu_peak_percent=record.cpu_peak_percent,
+        pack_size=record.pack_size,
     )
 
 

@@ -69,6 +69,12 @@ class Summary:
         return len(self.spans)
 
     @property
+    def packs(self) -> tuple[int, int]:
+        """(Domino jobs that were packs, the Snakemake jobs in them)."""
+        packs = [s.pack_size for s in self.spans if s.pack_size]
+        return len(packs), sum(packs)
+
+    @property
     def statuses(self) -> dict[str, int]:
         return dict(Counter(span.status for span in self.spans))
 

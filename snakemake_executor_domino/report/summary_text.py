@@ -38,8 +38,13 @@ def format_summary(summary: Summary, efficiency: Sequence[RuleEfficiency] = (),
     """The summary's text; with `efficiency` (efficiency.assess of the same summary), the
     rule table shows each rule's use as % of its tier, and oversized rules get a line."""
     statuses = ", ".join(f"{n} {status.lower()}" for status, n in summary.statuses.items())
+    packs, packed = summary.packs
+    in_packs = (
+        f" for {summary.jobs - packs + packed} Snakemake jobs, {packed} of them in {packs} "
+        "pack(s)," if packs else ""
+    )
     lines = [
-        f"Domino run {summary.run_id}: {summary.jobs} job(s) ({statuses}), "
+        f"Domino run {summary.run_id}: {summary.jobs} job(s) ({statuses}),{in_packs} "
         f"{duration(summary.wall_ms)} from the first submission to the last end."
     ]
     rows = [("TIER", "JOBS", "QUEUED", "RUNNING", "TIER-MIN", "EST. COST")]

@@ -57,6 +57,7 @@ class Asked:
     reason: str | None = None  # why this tier (placement.Placement.reason)
     # a group job's members as the records keep them (None: a single job)
     member_jobs: tuple[dict[str, Any], ...] | None = None
+    pack_size: int | None = None  # a pack's members (packing/); None: not a pack
 
 
 def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
@@ -89,6 +90,7 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
              "snakemake_jobid": getattr(m, "jobid", None)}
             for m in members
         ),
+        pack_size=getattr(job, "pack_size", None),
     )
 
 
@@ -252,6 +254,7 @@ class RunAccount:
             peak_memory_bytes=found.peak_memory_bytes,
             cpu_peak_percent=found.cpu_peak_percent,
             usage_source="domino" if measured else None,
+            pack_size=facts.pack_size,
             recorded_ms=_now_ms(),
             attempt=facts.attempt,
             tier_reason=facts.reason,

@@ -65,6 +65,7 @@ def test_a_failing_member_fails_alone(domino, tmp_path):
     saved = list((workdir / ".snakemake/domino_logs").glob("rule_work_i=2*.log"))
     assert saved and "no such thing: boom" in saved[0].read_text(), log
     assert "Domino pack" in log and "packed because --domino-pack 4" in log
+    assert "for 4 Snakemake jobs, 4 of them in 1 pack(s)" in log
     code = "import sys; from snakemake_executor_domino.cli import main; sys.exit(main())"
     shown = subprocess.run([sys.executable, "-c", code, "provenance", "out/1.txt"],
                            cwd=workdir, capture_output=True, text=True, timeout=60)
