@@ -53,8 +53,8 @@ class Pack:
         log = open(os.path.join(self.dir, f"{member['name']}.log"), "wb")
         proc = subprocess.Popen(
             ["bash", "-c", member["command"]], stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+            stdin=subprocess.DEVNULL,
+        )  # in the runner's process group: Domino's stop and memory kill reach members too
         log.close()
         self.running[proc.pid] = (member, proc, now_ms())
         print(f"pack: started {member['label']}", flush=True)
@@ -87,7 +87,7 @@ class Pack:
         """Domino stops the job: stop every member, record them, end."""
         for _, proc, _ in list(self.running.values()):
             try:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.terminate()
             except ProcessLookupError:
                 pass
         for pid in list(self.running):

@@ -64,14 +64,18 @@ class PackRecords:
 
     def text(self, job: Job, path: str) -> str | None:
         """A small file of the job's output commit, None if it holds none."""
-        if job.output_commit_id is None:
+        return self.text_at(job.output_commit_id, path)
+
+    def text_at(self, commit_id: str | None, path: str) -> str | None:
+        """A small file of a commit, None if it holds none."""
+        if commit_id is None:
             return None
-        entry = CommitIndex(self.client, job.output_commit_id).entry(path)
+        entry = CommitIndex(self.client, commit_id).entry(path)
         if entry is None:
             return None
         with tempfile.TemporaryDirectory() as tmp:
             local = Path(tmp) / "record"
-            self.client.download_file(job.output_commit_id, path, local,
+            self.client.download_file(commit_id, path, local,
                                       expected_size=entry.size, expected_key=entry.key)
             return local.read_text(encoding="utf-8", errors="replace")
 

@@ -10,91 +10,37 @@ and outputs; the executor keeps the Domino job until its last member is conclude
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import shutil
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 
 from snakemake_executor_domino.command import portable_command, with_cores
-from snakemake_executor_domino.domino import DominoError, Job
+from snakemake_executor_domino.domino import Job
 from snakemake_executor_domino.exceptions import DominoPluginError
-from snakemake_executor_domino.files.outputs import MANIFEST_DIR, plan_outputs
+from snakemake_executor_domino.files.outputs import MANIFEST_DIR
 from snakemake_executor_domino.finishing import Outcome
-from snakemake_executor_domino.job_identity import (
-    describe_job,
-    local_inputs,
-    run_marker,
-    save_job_log,
-    tail,
+from snakemake_executor_domino.job_identity import describe_job, local_inputs, run_marker
+from snakemake_executor_domino.packing import (
+    grouping,
+    member_outcome,
+    member_runner,
+    policy,
+    rejoin,
 )
-from snakemake_executor_domino.packing import grouping, member_runner, policy
-from snakemake_executor_domino.packing.member_status import MemberStatus, PackRecords
-from snakemake_executor_domino.placement.oom import out_of_memory
+from snakemake_executor_domino.packing.member_status import PackRecords
+from snakemake_executor_domino.packing.pack_types import Candidate, Pack, PackView, threads_of
 from snakemake_executor_domino.placement.resources import is_default
-from snakemake_executor_domino.placement.sizing import Ask
 from snakemake_executor_domino.runs.journal import job_key
 
 PROBE = 2  # auto, nothing known yet: how many jobs of a rule run alone to show it
 PACK_DIR = f"{MANIFEST_DIR}/packs"
 RUNNER = f"{PACK_DIR}/runner.py"
-OOM_EXIT = 137
-
-
-@dataclass
-class Pack:
-    pack_id: str
-    dir: str
-    key: str  # the journal key of the pack's start
-    size: int
-    left: set[str] = field(default_factory=set)  # members not concluded yet
-    pulled: list[Any] = field(default_factory=list)  # members whose outputs came back
-
-
-@dataclass
-class Candidate:
-    """A ready job that may be packed, where it would run, and its rule's pack cap."""
-
-    job: Any
-    placement: Any
-    cap: int | None
-    info: SubmittedJobInfo = None  # type: ignore[assignment]
-    aux: dict = field(default_factory=dict)
-    reported: bool = False  # Snakemake was told it is submitted (held jobs are)
-
-    def __post_init__(self) -> None:
-        if self.info is None:
-            self.info = SubmittedJobInfo(self.job)
-
-
-def _threads(job: Any) -> int:
-    return max(1, int(getattr(job, "threads", 1) or 1))
-
-
-@dataclass
-class PackView:
-    """A pack as the run's records see it: like a group job, a job of several members."""
-
-    label: str
-    jobs: list[Any]
-    jobid: int | None = None
-
-    @property
-    def name(self) -> str:
-        return self.label
-
-    @property
-    def pack_size(self) -> int:
-        return len(self.jobs)
-
-    def is_group(self) -> bool:
-        return True
 
 
 class Packer:
@@ -129,8 +75,13 @@ class Packer:
                 placement = None  # run_job reports it, as for any job
             if placement is None:
                 alone.append(job)
-            else:
-                candidates.append(Candidate(job, placement, cap))
+                continue
+            candidate = Candidate(job, placement, cap)
+            try:
+                if not self._rejoined(candidate):
+                    candidates.append(candidate)
+            except DominoPluginError:
+                alone.append(job)  # run_job reports what is wrong with it
         for group in grouping.by_placement(candidates, lambda c: c.placement.key_part()):
             alone += [c.job for c in self._place(group.items, fresh=True)]
         return alone
@@ -204,7 +155,7 @@ class Packer:
 
     def _size(self, items: list[Candidate]) -> tuple[int, policy.Decision, int]:
         tier = items[0].placement.tier
-        threads = max(_threads(c.job) for c in items)
+        threads = max(threads_of(c.job) for c in items)
         mems = [c.placement.ask.mem_mb for c in items if c.placement.ask.mem_mb]
         slots = grouping.slots(tier.cores if tier else None, tier.memory_gib if tier else None,
                                threads, max(mems) if mems else None)
@@ -242,19 +193,13 @@ class Packer:
         pack_dir = f"{PACK_DIR}/{pack_id}"
         entries, inputs = [], []
         for i, c in enumerate(members, start=1):
-            job = c.job
-            command = with_cores(portable_command(ex.format_job_exec(job), ex.workdir),
-                                 _threads(job))
-            files = ex.transfer.local_files(local_inputs(job))
-            key = job_key(command, placement.key_part(), ex.transfer.hashes(files))
+            self._identify(c)
             name = f"m{i}"
-            entries.append({"name": name, "key": key, "label": describe_job(job),
-                            "command": command, "threads": _threads(job),
+            entries.append({"name": name, "key": c.key, "label": describe_job(c.job),
+                            "command": c.command, "threads": threads_of(c.job),
                             "mem_mb": c.placement.ask.mem_mb})
-            inputs += files
-            unneeded = [str(f) for f in ex.workflow.dag.get_unneeded_temp_files(job)]
-            c.aux = {"key": key, "unneeded": unneeded, "placement": c.placement,
-                     "pack": pack_id, "member": name}
+            inputs += c.files
+            c.aux = self._aux(c, pack_id, name)
         spec = self._write_spec(pack_dir, placement, entries)
         pushed = ex.transfer.push([*dict.fromkeys(inputs), RUNNER, spec])
         rules = ", ".join(sorted({c.job.rule.name for c in members}))
@@ -281,6 +226,53 @@ class Packer:
             f"once; packed because {why}: {ex.client.job_url(domino_job.id)}"
         )
 
+    def _identify(self, c: Candidate) -> None:
+        """The member's own job command (its own threads as --cores) and journal key."""
+        if c.key:
+            return
+        ex = self.ex
+        c.command = with_cores(portable_command(ex.format_job_exec(c.job), ex.workdir),
+                               threads_of(c.job))
+        c.files = ex.transfer.local_files(local_inputs(c.job))
+        c.key = job_key(c.command, c.placement.key_part(), ex.transfer.hashes(c.files))
+
+    def _aux(self, c: Candidate, pack_id: str, name: str) -> dict:
+        unneeded = [str(f) for f in self.ex.workflow.dag.get_unneeded_temp_files(c.job)]
+        return {"key": c.key, "unneeded": unneeded, "placement": c.placement,
+                "pack": pack_id, "member": name}
+
+    def _rejoined(self, c: Candidate) -> bool:
+        """Whether the job rejoined a pack an interrupted earlier run started (rejoin.py),
+        or is left to run alone because such a run started it alone (run_job reattaches)."""
+        ex = self.ex
+        if not ex.journal.enabled:
+            return False
+        self._identify(c)
+        alone = with_cores(portable_command(ex.format_job_exec(c.job), ex.workdir),
+                           c.placement.cores(threads_of(c.job)))
+        if alone != c.command and ex.journal.lookup(
+                job_key(alone, c.placement.key_part(), ex.transfer.hashes(c.files))):
+            return False
+        found = rejoin.find(ex, self.records, c.key)
+        if found is None:
+            return False
+        with self._lock:
+            pack = self.packs.get(found.pack_id)
+            if pack is None:
+                pack = self.packs[found.pack_id] = Pack(found.pack_id, found.pack_dir, "",
+                                                        found.size)
+                ex.account.submitted(found.pack_id, PackView(f"pack of {found.size}", [c.job]),
+                                     c.placement.requested, c.placement.tier,
+                                     c.placement.environment)
+            pack.left.add(found.member)
+        c.aux = self._aux(c, found.pack_id, found.member)
+        self._register(found.job, [c], None)
+        ex.logger.info(
+            f"{describe_job(c.job)}: rejoined pack {found.pack_id} (Domino job "
+            f"#{found.job.number}, {found.job.status}) started by an earlier, interrupted run."
+        )
+        return True
+
     def _write_spec(self, pack_dir: str, placement: Any, entries: list[dict]) -> str:
         local = self.ex.workdir / pack_dir
         local.mkdir(parents=True, exist_ok=True)
@@ -295,11 +287,12 @@ class Packer:
         (local / "spec.json").write_text(json.dumps(spec, indent=1))
         return f"{pack_dir}/spec.json"
 
-    def _register(self, domino_job: Job, members: list[Candidate], start: tuple) -> None:
+    def _register(self, domino_job: Job, members: list[Candidate],
+                  start: tuple | None) -> None:
         ex = self.ex
         for c in members:
             c.info.external_jobid = domino_job.id
-            c.info.aux = {**c.aux, "start": start}
+            c.info.aux = {**c.aux, "start": start} if start else dict(c.aux)
         ex.submitted[domino_job.id] = members[0].info
         ex.starting.pop(domino_job.title, None)
         ex.poller.track(domino_job)
@@ -350,53 +343,16 @@ class Packer:
 
     # ------------------------------------------------------------ finish
     def finish(self, info: SubmittedJobInfo, job: Job) -> Outcome:
+        """The member's own outcome (member_outcome.py)."""
         aux = info.aux or {}
         pack = self.packs[aux["pack"]]
         status = self.records.statuses(job, pack.dir).get(aux["member"])
         if status is not None and status.seconds is not None:
             self.seen.ran(info.job.rule.name, status.seconds)
-        if status is not None and status.exit == 0 and job.output_commit_id:
-            outcome = self.ex.finisher.finish(
-                info.job, dataclasses.replace(job, status="Succeeded"), aux)
-            if outcome.ok:
-                pack.pulled.append(info.job)
-            return outcome
-        return self._failed(info, job, pack, status)
-
-    def _failed(self, info: SubmittedJobInfo, job: Job, pack: Pack,
-                status: MemberStatus | None) -> Outcome:
-        ex, sm_job, aux = self.ex, info.job, info.aux or {}
-        what = describe_job(sm_job)
-        text = self.records.text(job, f"{pack.dir}/{aux['member']}.log") if status else None
-        if status is None or text is None:
-            how = f"its pack ended {job.status} before it did"
-            text = self._pack_log(job)
-        else:
-            how = f"it ended with exit status {status.exit}"
-        log_file = save_job_log(ex.workdir, sm_job, job, text)
-        placement = aux.get("placement")
-        oom = (status is not None and status.exit == OOM_EXIT) or out_of_memory(text)
-        memory = ex.escalations.ended(sm_job, placement.tier if placement else None,
-                                      placement.ask if placement else Ask(), oom)
-        plan = plan_outputs(sm_job, aux.get("unneeded", ()))
-        if job.output_commit_id is not None and plan.logs:
-            try:
-                ex.transfer.pull(job.output_commit_id, [], optional=plan.logs)
-            except DominoPluginError as exc:
-                ex.logger.warning(f"{what}: its log files could not be pulled back: {exc}")
-        return Outcome(
-            False,
-            f"{what}: in Domino job #{job.number} (pack {pack.pack_id} of {pack.size} jobs), "
-            f"{how}. {memory + ' ' if memory else ''}{ex.client.job_url(job.id)}\n"
-            f"Last lines of its log (all of it in {log_file}):\n{tail(text)}",
-            aux_logs=[str(log_file)],
-        )
-
-    def _pack_log(self, job: Job) -> str:
-        try:
-            return self.ex.client.job_log(job.id)
-        except DominoError as exc:
-            return f"(the pack's log could not be fetched: {exc})"
+        outcome = member_outcome.judge(self.ex, self.records, info, job, pack, status)
+        if outcome.ok:
+            pack.pulled.append(info.job)
+        return outcome
 
     def concluded(self, info: SubmittedJobInfo, job: Job | None) -> bool:
         """A member is reported; True when it was its pack's last (the Domino job is done

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from snakemake_executor_domino.local.jobs.deployment_limits import DeploymentLimits
-from tests.conftest import DominoServer, run_snakemake
+from tests.conftest import DominoServer, run_snakemake, snakemake_env
 
 pytestmark = pytest.mark.slow
 
@@ -94,3 +94,34 @@ def test_auto_packs_many_short_jobs_on_a_domino_that_queues(queueing, tmp_path):
     assert all(j.status == "Succeeded" for j in jobs)
     assert len(jobs) <= 10, [j.title for j in jobs]
     assert "packed because Domino is queueing" in result.stderr
+
+
+SLOW = '''
+rule all:
+    input: expand("out/{i}.txt", i=range(3))
+
+rule work:
+    output: "out/{i}.txt"
+    shell: "sleep 3; echo {wildcards.i} > {output}"
+'''
+
+
+def test_a_rerun_after_sigkill_rejoins_the_running_pack(domino, tmp_path):
+    from tests.reliability.conftest import WatchedSnakemake, wait_for
+
+    project = domino.new_project("rejoin")
+    workdir = workflow(tmp_path, SLOW)
+    env = snakemake_env(domino, project, poll=0.5)
+    run = WatchedSnakemake(workdir, env, "--domino-pack", "3")
+    run.await_line(r"Domino pack \S+: 3 jobs \(work\) as Domino job #1 ")
+    wait_for(lambda: domino.jobs(project)[0].status == "Running", 120, "the pack running")
+    run.proc.kill()  # SIGKILL: the pack runs on, unseen
+    run.finish()
+    subprocess.run([sys.executable, "-m", "snakemake", "--unlock"], cwd=workdir, env=env,
+                   capture_output=True, check=True, timeout=120)
+    rerun = WatchedSnakemake(workdir, env, "--domino-pack", "3", "--rerun-incomplete")
+    rerun.await_line(r"rule work \(i=\d\): rejoined pack \S+ \(Domino job #1, ")
+    assert rerun.finish() == 0, rerun.output
+    assert len(domino.jobs(project)) == 1, rerun.output  # nothing started twice
+    for i in range(3):
+        assert (workdir / f"out/{i}.txt").read_text() == f"{i}\n"
