@@ -125,3 +125,20 @@ def test_a_rerun_after_sigkill_rejoins_the_running_pack(domino, tmp_path):
     assert len(domino.jobs(project)) == 1, rerun.output  # nothing started twice
     for i in range(3):
         assert (workdir / f"out/{i}.txt").read_text() == f"{i}\n"
+
+
+def test_ctrl_c_stops_the_pack(domino, tmp_path):
+    import signal
+
+    from tests.reliability.conftest import WatchedSnakemake, wait_for
+
+    project = domino.new_project("stop")
+    workdir = workflow(tmp_path, SLOW.replace("sleep 3", "sleep 120"))
+    run = WatchedSnakemake(workdir, snakemake_env(domino, project, poll=0.5),
+                           "--domino-pack", "3")
+    run.await_line(r"Domino pack \S+: 3 jobs \(work\) as Domino job #1 ")
+    wait_for(lambda: domino.jobs(project)[0].status == "Running", 120, "the pack running")
+    run.proc.send_signal(signal.SIGINT)
+    assert run.finish() != 0
+    wait_for(lambda: domino.jobs(project)[0].status == "Stopped", 60, "the pack stopped")
+    assert "stopped 1 Domino job(s)" in run.output, run.output
