@@ -110,7 +110,10 @@ class Packer:
         rest to run alone."""
         size, decision, slots = self._size(items)
         if decision.sure and size > 1:
-            if self.queued_now:  # a new execution would queue too: gather members meanwhile
+            # ready jobs come a few at a time as others end: they wait one status check to
+            # be packed together, and while a new execution would only queue behind this
+            # run's queued ones, they go on gathering
+            if fresh or self.queued_now:
                 return self._hold(items)
             alone = []
             for members in grouping.split(items, size):
