@@ -29,18 +29,24 @@ class Found:
 
 
 def find(ex: Any, records: PackRecords, key: str) -> Found | None:
-    """The pack an earlier run put the job of this key in, if it can still serve."""
+    """The pack an earlier run put the job of this key in, if it can still serve. A job
+    that ran on its own is left to the executor's own reattach (executor._reattach)."""
     job_id = ex.journal.lookup(key)
     if job_id is None:
         return None
     try:
         job = ex.client.get_job(job_id)
+    except DominoError:
+        return None  # gone or unreadable: the executor's reattach decides
+    if SPEC.search(job.command or "") is None:
+        return None  # not a pack
+    try:
         found = _member(records, job, key)
         if found is not None and job.finished:
             status = records.statuses(job, found.pack_dir).get(found.member)
             found = found if status is not None and status.exit == 0 else None
     except DominoError:
-        found = None  # gone, or unreadable: the job runs afresh
+        found = None  # the pack's records are unreadable: the job runs afresh
     if found is None:
         ex.journal.settled(key)
     return found

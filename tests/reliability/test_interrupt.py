@@ -145,7 +145,9 @@ def test_start_that_reaches_domino_after_the_signal_is_stopped(faulty, tmp_path)
     )
     assert returncode != 0 and took < 30
     stopped = assert_every_job_stopped(jobs, output, sent_ms)
-    assert len(stopped) == 2, [job_label(j) for j in jobs]
+    # the first job, and the one (or, once --domino-pack auto releases held jobs from the
+    # polling loop, the ones) whose start was held
+    assert len(stopped) >= 2, [job_label(j) for j in jobs]
     late = max(stopped, key=lambda j: j.number)
     assert f"{described(job_label(late))} (its start was in flight)" in output, output
     assert "never started" not in output
