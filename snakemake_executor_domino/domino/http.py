@@ -30,7 +30,13 @@ from snakemake_executor_domino.domino.errors import (
     DominoTimeout,
     DominoTransientError,
 )
-from snakemake_executor_domino.domino.retry import BUDGETS, attempts, urllib3_policy
+from snakemake_executor_domino.domino.retry import (
+    BUDGETS,
+    Pace,
+    attempts,
+    retry_after,
+    urllib3_policy,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +102,13 @@ class Credentials:
 
 
 
-def make_session(verify: bool | str, retry_budget: float) -> requests.Session:
+def make_session(verify: bool | str, retry_budget: float, pace: Pace) -> requests.Session:
     session = requests.Session()
     session.verify = verify
     session.headers["User-Agent"] = "snakemake-executor-plugin-domino"
     adapter = HTTPAdapter(
-        max_retries=urllib3_policy(retry_budget, TRANSIENT_STATUS, IDEMPOTENT), pool_maxsize=16
+        max_retries=urllib3_policy(retry_budget, TRANSIENT_STATUS, IDEMPOTENT, pace),
+        pool_maxsize=16,
     )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -120,8 +127,10 @@ class Http:
         timeout: float = 60.0,
         retry_budget: float = 300.0,
         on_request: Callable[[str, str], None] | None = None,
+        pace: Pace | None = None,
     ):
         self.host = host.rstrip("/")
+        self.pace = pace or Pace()  # shared by this client's copies (with_retry_budget)
         self.credentials = credentials
         self.timeout = timeout
         self.retry_budget = retry_budget
@@ -130,8 +139,8 @@ class Http:
         if credentials.api_proxy:
             proxy = credentials.api_proxy
             self.base = (proxy if "://" in proxy else f"http://{proxy}").rstrip("/")
-        self.session = make_session(verify, retry_budget)
-        self.probe_session = make_session(verify, min(retry_budget, PROBE_BUDGET))
+        self.session = make_session(verify, retry_budget, self.pace)
+        self.probe_session = make_session(verify, min(retry_budget, PROBE_BUDGET), self.pace)
 
     def with_retry_budget(self, seconds: float) -> Http:
         return Http(
@@ -141,6 +150,7 @@ class Http:
             timeout=self.timeout,
             retry_budget=seconds,
             on_request=self.on_request,
+            pace=self.pace,
         )
 
     def request(
@@ -164,6 +174,7 @@ class Http:
         session = self.probe_session if probe else self.session
         budget = BUDGETS["broken_body"].within(PROBE_BUDGET if probe else self.retry_budget)
         for attempt in attempts(budget):
+            self.pace.wait()
             if self.on_request:
                 self.on_request(method, path)
             try:
@@ -196,6 +207,9 @@ class Http:
                 raise self.transport_error(label, exc) from None
         if response.status_code in ok:
             return response
+        seconds = retry_after(response.status_code, response.headers.get("Retry-After"))
+        if seconds is not None:  # e.g. a POST, which urllib3 does not retry: pace the rest
+            self.pace.hold(seconds)
         raise self.error(label, response)
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:

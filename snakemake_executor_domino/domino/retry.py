@@ -6,15 +6,18 @@ as data; its loop only asks `attempts(budget)` for the next try.
 urllib3 retries the idempotent requests themselves (`urllib3_policy`, with the same
 exponential backoff); the budgets below cover what urllib3 cannot: an answer whose body broke
 off, POSTs that may be repeated, waiting for something to appear, downloads verified after
-they arrived, and the executor's retries across polling cycles.
+they arrived, and the executor's retries across polling cycles. A Retry-After slows the
+whole client down (`Pace`), not only the call that got it.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from urllib3.util.retry import Retry
 
@@ -110,13 +113,62 @@ def retries_within(budget: float) -> int:
     return max(2, retries)
 
 
+class Pace:
+    """One deployment's pace. A 429 or 503 with Retry-After says the deployment wants fewer
+    requests, not that one call should wait: every request of the client (and of its copies
+    with other budgets, in every thread) holds until that time has passed."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + min(seconds, BACKOFF_MAX))
+
+    def wait(self) -> None:
+        delay = self._until - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
+def retry_after(status: int, value: str | None) -> float | None:
+    """Seconds a 429 or 503 answer asks the client to hold off (a number or an HTTP date)."""
+    if status not in (429, 503) or not value:
+        return None
+    try:
+        return max(0.0, Retry().parse_retry_after(value))
+    except Exception:  # an unparseable header asks nothing
+        return None
+
+
+class PacedRetry(Retry):
+    """urllib3's policy, telling the client's Pace of every Retry-After it honours (the
+    intermediate answers of its retries never reach the client)."""
+
+    pace: Pace | None = None
+
+    def new(self, **kw: Any) -> PacedRetry:
+        renewed = super().new(**kw)
+        renewed.pace = self.pace
+        return renewed
+
+    def get_retry_after(self, response: Any) -> float | None:
+        seconds = super().get_retry_after(response)
+        if seconds is not None and self.pace is not None:
+            self.pace.hold(seconds)
+        return seconds
+
+
 def urllib3_policy(
-    total_seconds: float, statuses: frozenset[int], methods: frozenset[str]
+    total_seconds: float, statuses: frozenset[int], methods: frozenset[str],
+    pace: Pace | None = None,
 ) -> Retry:
     """urllib3's part: as many retries as the backoff fits in the budget, on `statuses`
-    and broken connections, for idempotent `methods`, honouring Retry-After."""
+    and broken connections, for idempotent `methods`, honouring Retry-After (and passing
+    it on to `pace`)."""
     tries = retries_within(total_seconds)
-    return Retry(
+    policy = PacedRetry(
         total=tries,
         connect=tries,
         read=tries,
@@ -129,3 +181,5 @@ def urllib3_policy(
         respect_retry_after_header=True,
         raise_on_status=False,
     )
+    policy.pace = pace
+    return policy
