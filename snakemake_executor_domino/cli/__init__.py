@@ -3,7 +3,7 @@
 Each command group lives in its own module and registers itself here:
 `local` (the local Domino server), `schedule` (scheduled jobs), `jobs` (inspect jobs),
 `provenance` and `runs` (the executor's records of its runs), `doctor` (check a Domino
-before the first run).
+before the first run), `submit` (the whole run inside Domino).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ COMMAND_GROUPS = {
     "provenance": "which Domino job made a file, and whether it changed since",
     "runs": "earlier runs: summary of time and cost, timeline picture",
     "doctor": "check a Domino end to end before the first run (one line per check)",
+    "submit": "run a whole Snakemake command as one Domino job, following its log",
 }
 # where a command's module name differs from the command (module names are unique in the package)
 MODULES = {"provenance": "provenance_cmd"}

@@ -61,8 +61,8 @@ def test_options_reach_domino(cli, project: Project) -> None:
          "hardware tier 'Huge' does not exist in this Domino project. Valid tiers: Small (id "
          "small-k8s), Medium (id medium-k8s), Large (id large-k8s), GPU (id gpu-small-k8s)."),
         (["--cron", "0 3 * * *", "--notify", "nobody", "--", "true"], "not an email address"),
-        (["--cron", "0 3 * * *"], "no command to schedule"),
-        (["--cron", "0 3 * * *", "--"], "no command to schedule"),
+        (["--cron", "0 3 * * *"], "no command given"),
+        (["--cron", "0 3 * * *", "--"], "no command given"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_creates_nothing(

@@ -24,7 +24,7 @@ SNAKEFILES = {"Snakefile", "snakefile", "workflow/Snakefile", "workflow/snakefil
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    command = _command_line(args.command)
+    command = command_line(args.command, SCHEDULE_EXAMPLE)
     try:
         cron = from_user(args.cron)
         zone = parse_timezone(args.timezone)
@@ -38,7 +38,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         raise CliError("--title must not be empty")
 
     client = client_from_args(args)
-    tier = _resolve_tier(client, args.tier)
+    tier = resolve_tier(client, args.tier)
     spec = ScheduleSpec(
         title=title,
         command=command,
@@ -94,15 +94,18 @@ def _warn_if_no_snakefile(client: DominoClient, command: str) -> None:
         )
 
 
-def _command_line(words: list[str]) -> str:
+SCHEDULE_EXAMPLE = (
+    "snakemake-domino schedule create --cron '0 3 * * *' -- snakemake --executor domino -j 3 "
+    "score_report.txt"
+)
+
+
+def command_line(words: list[str], example: str) -> str:
+    """The command after `--` as one line; `example` shows how, when there is none."""
     if words and words[0] == "--":  # argparse keeps the separator before a REMAINDER
         words = words[1:]
     if not words:
-        raise CliError(
-            "no command to schedule: put it after --, e.g. "
-            "`snakemake-domino schedule create --cron '0 3 * * *' -- snakemake --executor "
-            "domino -j 3 score_report.txt`"
-        )
+        raise CliError(f"no command given: put it after --, e.g. `{example}`")
     # one word is a shell line the user quoted (pipes, &&); several are argv, kept exact
     return words[0] if len(words) == 1 else shlex.join(words)
 
@@ -111,7 +114,10 @@ def _default_title(command: str) -> str:
     return command if len(command) <= TITLE_LIMIT else command[: TITLE_LIMIT - 3] + "..."
 
 
-def _resolve_tier(client: DominoClient, wanted: str | None) -> Any:
+def resolve_tier(
+    client: DominoClient, wanted: str | None, nothing: str = "Nothing was created."
+) -> Any:
+    """The tier named (or the project's default); a clear error naming the valid ones."""
     from snakemake_executor_domino.placement.tiers import TierResolver
 
     try:
@@ -119,11 +125,11 @@ def _resolve_tier(client: DominoClient, wanted: str | None) -> Any:
         tier = resolver.resolve(wanted)
     except ConfigurationError as exc:
         message = str(exc).split(" Fix resources:")[0]  # that advice is for Snakefiles
-        raise CliError(f"{message} Nothing was created.") from None
+        raise CliError(f"{message} {nothing}") from None
     if tier is None:  # a scheduled job must name its tier (5.0: hardwareTierIdentifier)
         raise CliError(
             "Domino says no tier is the project's default; name one with --tier "
-            f"({resolver.valid()}). Nothing was created."
+            f"({resolver.valid()}). {nothing}"
         )
     return tier
 
