@@ -8,11 +8,17 @@ second submit finds nothing to do; a failing rule makes submit fail.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 
 from snakemake_executor_domino.cli import main
 from snakemake_executor_domino.domino import Credentials, DominoClient
 from tests.conftest import DominoServer
+from tests.reliability.conftest import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -82,3 +88,30 @@ def test_a_failing_rule_fails_the_submit(submit):
     code, out, err = run("out/broken.txt")
     assert code == 1
     assert "boom" in out and "ended: Failed" in err
+
+
+def test_ctrl_c_stops_the_submitter_and_the_jobs_it_started(domino: DominoServer, tmp_path):
+    project = domino.new_project("submit-stop")
+    (tmp_path / "Snakefile").write_text(
+        'rule long:\n    output: "out/long.txt"\n    shell: "sleep 600; touch {output}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env.update(SNAKEMAKE_DOMINO_URL=domino.url, SNAKEMAKE_DOMINO_PROJECT=project,
+               SNAKEMAKE_DOMINO_API_KEY=domino.api_key)
+    proc = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "snakemake-domino"), "submit",
+         "--interval", "0.5",
+         "--", "snakemake", "--executor", "domino", "-j", "1", "--domino-poll-interval", "0.5",
+         "out/long.txt"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    owner, name = project.split("/")
+    client = DominoClient(domino.url, owner, name, Credentials(api_key=domino.api_key))
+    try:
+        wait_for(lambda: len([j for j in client.list_jobs(page_size=20)[0]
+                              if j.status == "Running"]) == 2, 120, "the rule's job running")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130, output
+    jobs, _ = client.list_jobs(page_size=20)
+    assert [j.status for j in jobs] == ["Stopped", "Stopped"], output
