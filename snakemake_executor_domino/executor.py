@@ -21,10 +21,7 @@ from snakemake_executor_domino.cancel import Canceller, Registry
 from snakemake_executor_domino.command import portable_command, with_cores
 from snakemake_executor_domino.connection import connect
 from snakemake_executor_domino.domino import (
-    DominoError,
-    DominoNotFound,
     Job,
-    is_transient,
 )
 from snakemake_executor_domino.exceptions import ConfigurationError, DominoPluginError
 from snakemake_executor_domino.files.outputs import (
@@ -39,12 +36,9 @@ from snakemake_executor_domino.files.transfer import (
 )
 from snakemake_executor_domino.finishing import Finisher, Outcome
 from snakemake_executor_domino.job_identity import (
-    command_marker,
     describe_job,
     job_title,
     local_inputs,
-    marked_command,
-    marker_in,
     run_marker,
 )
 from snakemake_executor_domino.packing.packer import Packer
@@ -59,6 +53,7 @@ from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.runs.account import RunAccount, check_threshold
 from snakemake_executor_domino.runs.journal import Journal, job_key
 from snakemake_executor_domino.signals import take_over_sigterm
+from snakemake_executor_domino.starts import Starts
 from snakemake_executor_domino.throttle import StartThrottle
 
 LOCAL_POLL_SECONDS = 1.0
@@ -69,7 +64,7 @@ REMOTE_POLL_SECONDS = 5.0
 CANCEL_RETRY_BUDGET = 10.0
 
 
-class Executor(RemoteExecutor):
+class Executor(Starts, RemoteExecutor):
     def __post_init__(self) -> None:
         settings = self.workflow.executor_settings
         self.workdir = Path.cwd()
@@ -235,55 +230,12 @@ class Executor(RemoteExecutor):
         if held is None:
             self.report_job_submission(info)
 
-    def _start(self, key: str, title: str, what: str, command: str, **where) -> Job:
-        # recorded before the start: a crash before its answer leaves the title, and an
-        # interrupt meanwhile finds the job by it
-        self.journal.starting(key, title)
-        self.labels[title] = what
-        self.starting[title] = key
-        try:
-            domino_job = self.client.start_job(
-                marked_command(command, title), title=title, marker=command_marker(title),
-                **where,
-            )
-        except DominoError as exc:
-            if not is_transient(exc):  # refused: nothing started
-                self.starting.pop(title, None)
-            raise
-        self.journal.submitted(key, domino_job.id)
-        return domino_job
-
     def get_job_exec_suffix(self, job: JobExecutorInterface) -> str:
         """After Snakemake succeeds in the job: record the links, empty directories and
         executable bits among its outputs, which Domino's file listing cannot show."""
         plan = plan_outputs(job)
         paths = [project_path(p, self.workdir) for p in plan.recorded]
         return recorder_command(self.get_python_executable(), plan, paths)
-
-    def _reattach(self, key: str, what: str) -> Job | None:
-        """The Domino job an interrupted earlier run started for this very job, if usable."""
-        job_id = self.journal.lookup(key)
-        title = self.journal.intent(key)
-        if job_id is None and title is None:
-            return None
-        job: Job | None
-        try:
-            if job_id is not None:
-                job = self.client.get_job(job_id)
-            else:  # the earlier run died before Domino's answer: did the start land?
-                job = self.client.find_job(title or "", command_marker(title or ""))
-        except DominoNotFound:
-            job = None
-        if job is None or job.failed:
-            self.journal.settled(key)
-            return None
-        if job_id is None:
-            self.journal.submitted(key, job.id)
-        self.logger.info(
-            f"{what}: reattached to Domino job #{job.number} ({job.status}) started by an "
-            "earlier, interrupted run."
-        )
-        return job
 
     # ---------------------------------------------------------------- poll
     async def check_active_jobs(
@@ -353,52 +305,6 @@ class Executor(RemoteExecutor):
                 self.journal.settled(key)
         except OSError as exc:  # a full disk must not end polling; a rerun just reattaches
             self.logger.warning(f"Domino executor: could not write the job journal: {exc}")
-
-    def _restart(self, info: SubmittedJobInfo, job: Job, in_flight: int) -> bool:
-        """A start Domino refused: start it again once executions end (throttle.py). False
-        when it is to be reported failed after all."""
-        aux = info.aux or {}
-        if "start" not in aux:
-            return False
-        if self.packer.retarget(info):  # its pack was started again for another member
-            return True
-        key, title, what, command = aux["start"]
-        verdict = self.throttle.may_restart(key, in_flight, what)
-        if verdict is None:
-            return False
-        if verdict:
-            placement = aux["placement"]
-            try:
-                new = self._start(
-                    key, title, what, command, commit_id=job.input_commit_id,
-                    tier_id=placement.override, environment_id=placement.environment_id,
-                    environment_revision=placement.environment_revision,
-                )
-            except DominoError as exc:
-                self.logger.warning(f"{what}: starting it again failed, will retry: {exc}")
-                return True
-            self._forget(info, settle=False)
-            self.packer.moved[info.external_jobid] = new.id
-            info.external_jobid = new.id
-            self.submitted[new.id] = info
-            self.starting.pop(title, None)
-            self.poller.track(new)
-            self.logger.info(f"{what}: started again as Domino job #{new.number}")
-        return True
-
-    def _stop_duplicate(self, job: Job) -> None:
-        """A second Domino job for one Snakemake job (a lost start answer, then a start
-        request that reached Domino later than it was looked for): only one may run."""
-        try:
-            self.client.stop_job(job.id, commit_results=False)
-        except DominoError as exc:
-            self.logger.warning(f"Domino executor: could not stop duplicate job: {exc}")
-            return
-        self.logger.warning(
-            f"Domino executor: stopped Domino job #{job.number} "
-            f"('{job.title or marker_in(job.command)}'), a second "
-            "start of a job that is already running (a start request arrived late)."
-        )
 
     def _retry_finish(self, info: SubmittedJobInfo, exc: Exception) -> bool:
         """After handling a finished job failed: True to try again next cycle, else the
