@@ -28,6 +28,7 @@ from snakemake_executor_domino.files.outputs import (
     plan_outputs,
     recorder_command,
 )
+from snakemake_executor_domino.files.shared import SharedPaths
 from snakemake_executor_domino.files.sources import ensure_dominoignore, push_workflow_files
 from snakemake_executor_domino.files.transfer import (
     FileHasher,
@@ -108,6 +109,7 @@ class Executor(Starts, RemoteExecutor):
                 self.workdir,
                 max_file_size=settings.max_file_size,
                 hasher=FileHasher(),
+                shared=SharedPaths.discover(settings.shared_path or ()),
             )
             self.pack_setting = parse_setting(settings.pack)
             self.checks.before_any_job(self.workflow.dag.needrun_jobs(), self.transfer)
@@ -234,7 +236,8 @@ class Executor(Starts, RemoteExecutor):
         """After Snakemake succeeds in the job: record the links, empty directories and
         executable bits among its outputs, which Domino's file listing cannot show."""
         plan = plan_outputs(job)
-        paths = [project_path(p, self.workdir) for p in plan.recorded]
+        paths = [project_path(p, self.workdir) for p in plan.recorded
+                 if not self.transfer.shared.holds(p)]
         return recorder_command(self.get_python_executable(), plan, paths)
 
     # ---------------------------------------------------------------- poll

@@ -220,3 +220,14 @@ class ExecutorSettings(ExecutorSettingsBase):
             "env_var": True,
         },
     )
+    shared_path: Optional[list[str]] = field(
+        default=None,
+        metadata={
+            "help": "Absolute paths (one or more) of volumes every Domino job of the "
+            "project mounts at the same place as this machine. Files below them are read and "
+            "written in place, never pushed or pulled, like files in the project's "
+            "Domino datasets, which are found by themselves. See docs/datasets.md.",
+            "nargs": "+",
+            "metavar": "PREFIX",
+        },
+    )

@@ -28,6 +28,7 @@ from snakemake_executor_domino.files.outputs import (
     outside_links_error,
     parse_manifest,
 )
+from snakemake_executor_domino.files.shared import SharedPaths
 
 log = logging.getLogger(__name__)
 
@@ -131,20 +132,31 @@ class PushResult:
 
 class Transfer:
     def __init__(
-        self, client: DominoClient, workdir: Path, *, max_file_size: int, hasher: FileHasher
+        self,
+        client: DominoClient,
+        workdir: Path,
+        *,
+        max_file_size: int,
+        hasher: FileHasher,
+        shared: SharedPaths | None = None,
     ):
         self.client = client
         self.workdir = workdir
         self.max_file_size = max_file_size
         self.hasher = hasher
+        # dataset mounts and shared volumes: jobs read and write them in place
+        self.shared = shared or SharedPaths()
         # Uploads each make a commit; serialising them keeps "head after my uploads"
         # meaningful when jobs are submitted from several threads.
         self._push_lock = threading.Lock()
 
     def local_files(self, paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-        """Project paths of the given files, directories expanded to the files below them."""
+        """Project paths of the given files, directories expanded to the files below them;
+        files on shared paths (jobs see them in place) are left out."""
         found: set[str] = set()
         for raw in paths:
+            if self.shared.holds(raw):
+                continue
             local = self.workdir / os.fspath(raw)
             if local.is_dir():
                 for child in sorted(local.rglob("*")):
@@ -160,6 +172,8 @@ class Transfer:
 
     def check_path(self, path: str | os.PathLike[str]) -> None:
         """Refuse, before any job starts, a path the executor could not move."""
+        if self.shared.holds(path):
+            return
         project_path(path, self.workdir)
         local = self.workdir / os.fspath(path)
         if local.is_file():
@@ -229,6 +243,10 @@ class Transfer:
         index = CommitIndex(self.client, commit_id)
         manifest = manifest or Manifest()
         demanded = [(raw, True) for raw in paths] + [(raw, False) for raw in optional]
+        # the job wrote these in place: seen here through the same mount, never pulled
+        missing += [raw for raw, required in demanded
+                    if required and self.shared.holds(raw) and not os.path.lexists(raw)]
+        demanded = [(raw, required) for raw, required in demanded if not self.shared.holds(raw)]
         for raw, required in demanded:
             part = manifest.under(project_path(raw, self.workdir))
             if part.outside and required:

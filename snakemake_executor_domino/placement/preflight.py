@@ -137,6 +137,12 @@ class JobChecks:
                     transfer.check_path(path)
                 except TransferError as exc:
                     problems.append(f"rule {job.rule.name}: {exc}")
+            problems += [
+                f"rule {job.rule.name}: {path} lies in a dataset snapshot, which Domino "
+                "mounts read-only in every execution. Write to the dataset itself (its "
+                "path without snapshots/) or to a path in the working directory."
+                for path in [*outputs, *logs] if transfer.shared.in_snapshot(path)
+            ]
         if problems:
             raise WorkflowError(
                 "A job's files cannot be moved to or from Domino; no job was started.\n"

@@ -59,7 +59,10 @@ def _files(workdir: Path, raw: str) -> list[str]:
 
 
 def _relative(path: Path, workdir: Path) -> str:
-    return Path(os.path.relpath(path, workdir)).as_posix()
+    """Relative to workdir; a file outside it (written in place on a dataset or shared
+    volume) keeps its absolute path, which is how every job saw it."""
+    relative = Path(os.path.relpath(path, workdir)).as_posix()
+    return Path(os.path.abspath(path)).as_posix() if relative.startswith("../") else relative
 
 
 def history(workdir: Path) -> dict[str, list[OutputRecord]]:
