@@ -191,6 +191,16 @@ class Transfer:
         """SHA-1 of each project path's local file."""
         return {path: self.hasher.sha1(self.workdir / path) for path in files}
 
+    def stamps(self, paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
+        """Size and mtime of each shared file among `paths`: what identifies a job's
+        inputs read in place, without reading gigabytes to hash them."""
+        found = {}
+        for raw in paths:
+            if self.shared.holds(raw) and os.path.isfile(raw):
+                stat = os.stat(raw)
+                found[os.fspath(raw)] = f"{stat.st_size}:{stat.st_mtime_ns}"
+        return found
+
     def push(
         self, paths: Iterable[str | os.PathLike[str]], *, max_total: int | None = None
     ) -> PushResult:

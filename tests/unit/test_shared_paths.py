@@ -77,3 +77,19 @@ def test_transfer_neither_pushes_nor_demands_shared_files(tmp_path):
     # over --domino-max-file-size and outside the working directory, yet no problem
     transfer.check_path(volume / "big.bin")
     assert transfer.local_files(["small.txt", str(volume / "big.bin")]) == ["small.txt"]
+
+
+def test_a_shared_input_identifies_a_job_by_size_and_mtime(tmp_path):
+    """A job's key (reattach after a crash) changes when an input read in place changes."""
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    data = volume / "reads.fq"
+    data.write_text("ACGT")
+    transfer = Transfer(
+        None, tmp_path, max_file_size=10, hasher=FileHasher(),  # type: ignore[arg-type]
+        shared=discover([str(volume)], present=()),
+    )
+    before = transfer.stamps([str(data), "local.txt"])
+    assert list(before) == [str(data)]
+    data.write_text("ACGTACGT")
+    assert transfer.stamps([str(data)]) != before
