@@ -4,8 +4,9 @@ Domino dataset mounts and other shared volumes (docs/datasets.md).
 Domino mounts a project's datasets into every execution of the project: in a Domino File
 System project below `/domino/datasets` (its own datasets in `local/<name>`, datasets
 shared from other projects as `<name>`, read-only snapshots in `snapshots/<name>/<n or
-tag>` beside them); in a git-based project below `/mnt/data/<name>` and, for imported
-ones, `/mnt/imported/data/<name>`. Executions name the roots in DOMINO_DATASETS_DIR and
+tag>` beside them); in a git-based project below `/mnt/data/<name>` (the same page's
+text says `/mnt/local/<name>`: both count) and, for imported ones,
+`/mnt/imported/data/<name>`. Executions name the roots in DOMINO_DATASETS_DIR and
 DOMINO_IMPORTED_DATA_DIR (Domino's "environment variables" docs page, 5.x/6.x). A root
 counts only where the submitter itself sees it: a Snakemake run inside Domino (a
 workspace, a job, `snakemake-domino submit`), or a laptop with the volume mounted.
@@ -21,7 +22,8 @@ from pathlib import PurePosixPath
 from snakemake_executor_domino.exceptions import ConfigurationError
 
 DATASET_ROOT_VARIABLES = ("DOMINO_DATASETS_DIR", "DOMINO_IMPORTED_DATA_DIR")
-DATASET_ROOTS = ("/domino/datasets", "/mnt/data", "/mnt/imported/data")
+# /mnt/local: the git-based project page's text names it, its directory tree /mnt/data
+DATASET_ROOTS = ("/domino/datasets", "/mnt/data", "/mnt/local", "/mnt/imported/data")
 SNAPSHOTS = "snapshots"
 LOCAL = "local"
 
