@@ -95,15 +95,19 @@ class SharedPaths:
     def dataset_of(self, path: str | os.PathLike[str]) -> str | None:
         """The dataset a path lies in, by its name as Domino mounts it; None if the path
         is on a user's shared volume or names no dataset (a root itself)."""
+        mount = self.mount_of(path)
+        return PurePosixPath(mount).name if mount else None
+
+    def mount_of(self, path: str | os.PathLike[str]) -> str | None:
+        """The directory Domino mounts the path's dataset (or snapshot tree) at."""
         found = self.parts(path)
         if found is None or not found[0].dataset:
             return None
-        rest = found[1]
-        if rest[:1] == (LOCAL,):
-            rest = rest[1:]
-        if rest[:1] == (SNAPSHOTS,):
-            rest = rest[1:]
-        return rest[0] if rest else None
+        root, rest = found
+        head = rest[:1] if rest[:1] == (LOCAL,) else ()
+        head += rest[len(head):len(head) + 1] if rest[len(head):][:1] == (SNAPSHOTS,) else ()
+        name = rest[len(head):len(head) + 1]
+        return str(PurePosixPath(root.path, *head, *name)) if name else None
 
     def in_snapshot(self, path: str | os.PathLike[str]) -> bool:
         """Snapshots are read-only in every execution: no job can write there."""
@@ -112,3 +116,25 @@ class SharedPaths:
             return False
         rest = found[1]
         return rest[:1] == (SNAPSHOTS,) or rest[:2] == (LOCAL, SNAPSHOTS)
+
+    def problems(self, reads: Iterable[str], writes: Iterable[str]) -> list[str]:
+        """What no job could do with these paths, each with its fix: use a dataset the
+        project does not mount (the submitter sees the project's mounts as its jobs do),
+        or write into a read-only snapshot."""
+        writes = list(writes)
+        found = []
+        for path in dict.fromkeys([*reads, *writes]):
+            mount = self.mount_of(path)
+            if mount and not os.path.isdir(mount):
+                found.append(
+                    f"{path} is in dataset {self.dataset_of(path)}, which this project does "
+                    f"not mount ({mount} does not exist). Create the dataset in the project, "
+                    "mount it there if another project shares it, or correct the path."
+                )
+        found += [
+            f"{path} lies in a dataset snapshot, which Domino mounts read-only in every "
+            "execution. Write to the dataset itself (its path without snapshots/) or to a "
+            "path in the working directory."
+            for path in writes if self.in_snapshot(path)
+        ]
+        return found

@@ -130,6 +130,7 @@ class JobChecks:
         """A file outside the working directory could be neither pushed nor pulled back;
         an input over the size limit could not be pushed."""
         problems = []
+        shared = transfer.shared
         for job in jobs:
             outputs, logs = output_paths(job)
             for path in [*local_inputs(job), *outputs, *logs]:
@@ -137,12 +138,8 @@ class JobChecks:
                     transfer.check_path(path)
                 except TransferError as exc:
                     problems.append(f"rule {job.rule.name}: {exc}")
-            problems += [
-                f"rule {job.rule.name}: {path} lies in a dataset snapshot, which Domino "
-                "mounts read-only in every execution. Write to the dataset itself (its "
-                "path without snapshots/) or to a path in the working directory."
-                for path in [*outputs, *logs] if transfer.shared.in_snapshot(path)
-            ]
+            problems += [f"rule {job.rule.name}: {problem}" for problem in
+                         shared.problems(map(str, job.input), [*outputs, *logs])]
         if problems:
             raise WorkflowError(
                 "A job's files cannot be moved to or from Domino; no job was started.\n"

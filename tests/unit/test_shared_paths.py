@@ -93,3 +93,20 @@ def test_a_shared_input_identifies_a_job_by_size_and_mtime(tmp_path):
     assert list(before) == [str(data)]
     data.write_text("ACGTACGT")
     assert transfer.stamps([str(data)]) != before
+
+
+def test_a_dataset_the_project_does_not_mount_and_a_snapshot_are_problems(tmp_path):
+    root = tmp_path / "datasets"
+    (root / "local" / "reads").mkdir(parents=True)
+    (root / "local" / "snapshots" / "reads" / "2").mkdir(parents=True)
+    shared = SharedPaths.discover((), {"DOMINO_DATASETS_DIR": str(root)})
+    assert shared.mount_of(root / "local" / "reads" / "x" / "a.fq") == str(root / "local/reads")
+    assert shared.mount_of(root / "local" / "snapshots" / "reads" / "2" / "a") == str(
+        root / "local/snapshots/reads")
+    assert shared.problems([str(root / "local/reads/a.fq")], [str(root / "local/reads/b")]) == []
+    problems = shared.problems(
+        [str(root / "local/other/a.fq")], [str(root / "local/snapshots/reads/2/out")]
+    )
+    assert len(problems) == 2
+    assert "is in dataset other, which this project does not mount" in problems[0]
+    assert "lies in a dataset snapshot" in problems[1]
