@@ -8,18 +8,32 @@ with name, label, command, threads and mem_mb. Beside SPEC it writes `<name>.log
 member and `status.json` (every ended member's exit status and times, rewritten as each
 ends). The runner exits 1 when a member failed, so Domino's job page shows the pack failed,
 and 0 when all succeeded; either way the output commit holds every member's record.
+
+A member's command is Snakemake's own (`PYTHON -m snakemake ARGS && RECORDER`). Where
+PYTHON is the runner's own interpreter, the runner imports Snakemake once and forks each
+such member from itself, so a member does not pay Snakemake's start-up (most of its CPU for
+a short job): the fork is still a process of its own, with its own log, exit status, time
+and signals. The first member's fork reports which installed modules its run loaded, and
+the runner imports those too before the next forks. Any other command runs under bash.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import traceback
+from types import ModuleType
 
 STATUS_FILE = "status.json"
+MODULES_FILE = ".modules"
+SHELL_SPECIAL = set(";|&<>`$(){}\n")
 
 
 def now_ms() -> int:
@@ -34,8 +48,12 @@ class Pack:
         self.cores = max(1.0, float(spec.get("cores") or 1))
         self.mem_mb = spec.get("mem_mb")
         self.waiting = list(spec["members"])
-        self.running: dict[int, tuple[dict, subprocess.Popen, int]] = {}
+        self.running: dict[int, tuple[dict, int]] = {}
+        self.shells: dict[int, subprocess.Popen] = {}
         self.ended: dict[str, dict] = {}
+        calls = [snakemake_call(m["command"]) for m in self.waiting]
+        self.cli = import_snakemake() if any(calls) else None
+        self.learner: int | None = None  # the fork that reports the modules a run loads
 
     def _use(self, member: dict) -> tuple[float, float]:
         return max(1.0, float(member.get("threads") or 1)), float(member.get("mem_mb") or 0)
@@ -44,23 +62,43 @@ class Pack:
         if not self.running:
             return True  # a member bigger than the tier still runs, alone
         cores, mem = self._use(member)
-        used = [self._use(m) for m, _, _ in self.running.values()]
+        used = [self._use(m) for m, _ in self.running.values()]
         if sum(c for c, _ in used) + cores > self.cores:
             return False
         return not self.mem_mb or sum(m for _, m in used) + mem <= float(self.mem_mb)
 
     def _start(self, member: dict) -> None:
-        log = open(os.path.join(self.dir, f"{member['name']}.log"), "wb")
-        proc = subprocess.Popen(
-            ["bash", "-c", member["command"]], stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )  # in the runner's process group: Domino's stop and memory kill reach members too
-        log.close()
-        self.running[proc.pid] = (member, proc, now_ms())
-        print(f"pack: started {member['label']}", flush=True)
+        log = os.open(os.path.join(self.dir, f"{member['name']}.log"),
+                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        call = snakemake_call(member["command"]) if self.cli else None
+        if call is None:
+            proc = subprocess.Popen(
+                ["bash", "-c", member["command"]], stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )  # in the runner's process group: Domino's stop and memory kill reach it
+            pid = proc.pid
+            # kept: a collected Popen is reaped by subprocess itself, hiding its status
+            self.shells[pid] = proc
+        else:
+            learn = self.learner is None
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                modules = os.path.join(self.dir, MODULES_FILE) if learn else None
+                run_forked(self.cli, *call, log, modules)  # never returns
+            if learn:
+                self.learner = pid
+        os.close(log)
+        self.running[pid] = (member, now_ms())
+        how = " (Snakemake forked from the runner)" if call else ""
+        print(f"pack: started {member['label']}{how}", flush=True)
 
     def _end(self, pid: int, code: int) -> None:
-        member, _, started = self.running.pop(pid)
+        if pid == self.learner:
+            warm_up(os.path.join(self.dir, MODULES_FILE))
+        member, started = self.running.pop(pid)
+        self.shells.pop(pid, None)
         self.ended[member["name"]] = {"exit": code, "started_ms": started, "ended_ms": now_ms()}
         self._write_status()
         seconds = (now_ms() - started) / 1000
@@ -85,14 +123,112 @@ class Pack:
 
     def stop(self, signum: int, _frame: object) -> None:
         """Domino stops the job: stop every member, record them, end."""
-        for _, proc, _ in list(self.running.values()):
+        for pid in list(self.running):
             try:
-                proc.terminate()
+                os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
         for pid in list(self.running):
             self._end(pid, exit_code(os.waitpid(pid, 0)[1]))
         sys.exit(128 + signum)
+
+
+def snakemake_call(command: str) -> tuple[list[str], str] | None:
+    """(Snakemake's arguments, the shell command to run after it succeeds) when `command`
+    is `PYTHON -m snakemake ARGS [&& REST]` with this runner's own PYTHON; else None."""
+    head, rest = split_first_and(command)
+    try:
+        words = shlex.split(head) if head is not None else []
+    except ValueError:
+        return None
+    if len(words) < 3 or words[1:3] != ["-m", "snakemake"]:
+        return None
+    found = shutil.which(words[0])
+    if not found or os.path.abspath(found) != os.path.abspath(sys.executable):
+        return None  # another interpreter: its Snakemake, not ours, must run the member
+    return words[3:], rest
+
+
+def split_first_and(command: str) -> tuple[str | None, str]:
+    """`command` split at its first unquoted `&&`; (None, "") if any other shell syntax
+    (`;`, a pipe, a redirection, an expansion) comes before it."""
+    quote = ""
+    i = 0
+    while i < len(command):
+        char = command[i]
+        if quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                i += 1
+        elif char in "'\"":
+            quote = char
+        elif command.startswith("&&", i):
+            return command[:i], command[i + 2:].strip()
+        elif char in SHELL_SPECIAL or char == "\\":
+            return None, ""
+        i += 1
+    return (None, "") if quote else (command, "")
+
+
+def import_snakemake() -> ModuleType | None:
+    try:
+        import snakemake.cli  # noqa: PLC0415 (only where a member needs it)
+    except Exception:  # a broken or missing Snakemake: members run under bash and say why
+        return None
+    return snakemake.cli
+
+
+def run_forked(cli: ModuleType, args: list[str], rest: str, log: int,
+               modules: str | None) -> None:
+    """In the fork: run Snakemake's command line on `args` as `python -m snakemake` would,
+    output to `log`, then `rest` under bash if it succeeded; exit with the status."""
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        before = set(sys.modules)
+        sys.argv = [os.path.join(os.path.dirname(cli.__file__), "__main__.py"), *args]
+        code = 0
+        try:
+            cli.main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if modules:
+            record_modules(modules, before)
+        if code == 0 and rest:
+            os.execvp("bash", ["bash", "-c", rest])
+        os._exit(code)
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+
+
+def record_modules(path: str, before: set[str]) -> None:
+    """The installed modules this run loaded (never the workflow's own: they may do
+    anything on import), for the runner to import before its next forks."""
+    prefixes = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix)})
+    names = [name for name, module in list(sys.modules.items()) if name not in before
+             and (getattr(module, "__file__", None) or "").startswith(prefixes)]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(names))
+
+
+def warm_up(path: str) -> None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            names = f.read().split()
+    except OSError:
+        return
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except BaseException:  # a module that cannot load here simply stays unloaded
+            pass
 
 
 def exit_code(status: int) -> int:

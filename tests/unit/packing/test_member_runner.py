@@ -49,3 +49,36 @@ def test_members_never_use_more_cores_than_the_tier_has(tmp_path):
     assert result.returncode == 0, result.stderr
     assert max(int(n) for n in (tmp_path / "seen.txt").read_text().split()) <= 2
     assert (tmp_path / "big.txt").read_text().strip() == "0"  # a 2-thread member ran alone
+
+
+def test_snakemake_members_fork_from_the_runner_and_keep_their_own_status_and_log(tmp_path):
+    """A member that is `THIS_PYTHON -m snakemake ...` runs in a fork of the runner, which
+    imported Snakemake once; its exit status, log and follow-up command are its own."""
+    python = sys.executable
+    result = run_pack(tmp_path, 1, [
+        member("ok", f"{python} -m snakemake --version && echo recorded > after.txt"),
+        member("bad", f"{python} -m snakemake --no-such-option && echo never > never.txt"),
+        member("shell", "echo plain > plain.txt"),
+    ])
+    assert result.returncode == 1, result.stderr
+    statuses = parse_status((tmp_path / "pack" / "status.json").read_text())
+    assert {n: s.exit for n, s in statuses.items()} == {"ok": 0, "bad": 2, "shell": 0}
+    assert "rule ok (Snakemake forked from the runner)" in result.stdout
+    assert "rule bad (Snakemake forked from the runner)" in result.stdout
+    assert "started rule shell\n" in result.stdout  # not Snakemake: bash, as before
+    assert (tmp_path / "pack" / "ok.log").read_text().strip()[0].isdigit()  # the version
+    assert "--no-such-option" in (tmp_path / "pack" / "bad.log").read_text()
+    assert (tmp_path / "after.txt").read_text() == "recorded\n"
+    assert not (tmp_path / "never.txt").exists()
+    assert (tmp_path / "plain.txt").read_text() == "plain\n"
+
+
+def test_only_a_plain_snakemake_command_of_this_python_is_forked():
+    python = sys.executable
+    call = member_runner.snakemake_call(f"{python} -m snakemake --cores 1 'a b' && rec 'x&&y'")
+    assert call == (["--cores", "1", "a b"], "rec 'x&&y'")
+    assert member_runner.snakemake_call(f"{python} -m snakemake --cores 1")[1] == ""
+    for other in (f"X=1 {python} -m snakemake", f"{python} -m snakemake | tee log",
+                  f"{python} -m snakemake > $OUT", f"{python} -m pytest", "/no/python -m snakemake",
+                  f"{python} -m snakemake 'unclosed"):
+        assert member_runner.snakemake_call(other) is None, other
