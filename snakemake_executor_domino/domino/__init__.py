@@ -5,6 +5,7 @@ and the errors it raises.
 """
 
 from snakemake_executor_domino.domino.client import DominoClient
+from snakemake_executor_domino.domino.dataset_parse import Dataset, DatasetMount, DatasetSnapshot
 from snakemake_executor_domino.domino.errors import (
     DominoAuthError,
     DominoError,
@@ -42,6 +43,9 @@ __all__ = [
     "SUCCEEDED",
     "TERMINAL_STATES",
     "Credentials",
+    "Dataset",
+    "DatasetMount",
+    "DatasetSnapshot",
     "DominoAuthError",
     "DominoClient",
     "DominoError",

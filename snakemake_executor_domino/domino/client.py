@@ -1,6 +1,7 @@
 """DominoClient: one Domino project. Projects, tiers, commits and jobs here; the file calls
-(files.py) and scheduled-job calls (schedules.py) are mixed in. Every URL comes from
-routes.py, every answer goes through parse.py, every request through http.py."""
+(files.py), scheduled-job calls (schedules.py) and dataset calls (datasets.py) are mixed
+in. Every URL comes from routes.py, every answer goes through parse.py (dataset_parse.py
+for datasets), every request through http.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from snakemake_executor_domino.domino import parse, routes, versions
+from snakemake_executor_domino.domino.datasets import DatasetCalls
 from snakemake_executor_domino.domino.deployment import DeploymentCalls
 from snakemake_executor_domino.domino.environment_calls import EnvironmentCalls
 from snakemake_executor_domino.domino.errors import (
@@ -34,7 +36,9 @@ JOB_PAGE = 100
 MAX_JOB_PAGES = 100
 
 
-class DominoClient(FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, DeploymentCalls):
+class DominoClient(
+    FileCalls, ScheduleCalls, EnvironmentCalls, JobDetailCalls, DeploymentCalls, DatasetCalls
+):
     """One Domino project, one requests.Session."""
 
     def __init__(

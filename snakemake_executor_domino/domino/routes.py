@@ -131,6 +131,42 @@ def scheduled_job(project_id: str, schedule_id: str) -> str:
     return scheduled_jobs(project_id) + f"/{_q(schedule_id)}"
 
 
+def datasets() -> str:
+    """python-domino's `datasets_list` (query parameter projectId) and `datasets_create`
+    (routes.py `datasets_list`, `datasets_create`)."""
+    return "/dataset"
+
+
+def dataset(dataset_id: str) -> str:
+    """python-domino's `datasets_details`."""
+    return f"/dataset/{_q(dataset_id)}"
+
+
+def datasetrw_datasets() -> str:
+    """5.0 getDatasets (query parameter projectId): DatasetRwDto items."""
+    return "/v4/datasetrw/datasets"
+
+
+def datasetrw_create() -> str:
+    """5.0 createDataset: the same body as python-domino's create, a DatasetRwViewDto back."""
+    return "/v4/datasetrw"
+
+
+def datasetrw_snapshots(dataset_id: str) -> str:
+    """5.0 getSnapshots: a dataset's snapshots, the read-write one among them."""
+    return f"/v4/datasetrw/snapshots/{_q(dataset_id)}"
+
+
+def datasetrw_snapshot() -> str:
+    """5.0 createSnapshot: body datasetId, relativeFilePaths."""
+    return "/v4/datasetrw/snapshot"
+
+
+def dataset_mounts(project_id: str) -> str:
+    """5.0 getLocalDatasetProjectMounts: each dataset with its mountPathsForProject."""
+    return f"/v4/datasetrw/mounts/{_q(project_id)}/local"
+
+
 # Local-Domino extras: no Domino has these; they live under /_local/, a prefix no Domino
 # route uses, and every caller works without them (a real Domino answers 404).
 

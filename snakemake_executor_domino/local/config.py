@@ -144,6 +144,10 @@ class ServerConfig:
         return self.root / "tokens"
 
     @property
+    def datasets_dir(self) -> Path:
+        return self.root / "datasets"
+
+    @property
     def api_key_file(self) -> Path:
         return self.root / "api_key"
 

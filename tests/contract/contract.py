@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from . import datasetrw_shapes as ds
 from . import domino_shapes as d
 from . import schedule_shapes as s
 from . import v1_shapes as v1
@@ -298,5 +299,52 @@ CALLS: tuple[Call, ...] = (
     Call(
         "delete scheduled job", "DELETE", f"{SCHEDULED}/{{scheduledJobKey}}",
         "5.0 OpenAPI unscheduleJob", path_patterns=IDS,
+    ),
+    # python-domino datasets_list / datasets_create / datasets_details (routes.py)
+    Call(
+        "datasets (python-domino)", "GET", "/dataset",
+        "python-domino routes.py datasets_list; tests/test_datasets.py",
+        query={"projectId": STR}, answer=arr(ds.DATASET_PD),
+    ),
+    Call(
+        "create dataset (python-domino)", "POST", "/dataset",
+        "python-domino domino.py datasets_create; tests/test_datasets.py",
+        body=ds.CREATE_DATASET_REQUEST, answer=ds.DATASET_PD,
+    ),
+    Call(
+        "dataset (python-domino)", "GET", "/dataset/{datasetId}",
+        "python-domino routes.py datasets_details; tests/test_datasets.py",
+        answer=ds.DATASET_PD,
+    ),
+    # 5.0 getDatasets / createDataset / getDataset / getSnapshots / createSnapshot /
+    # getLocalDatasetProjectMounts
+    Call(
+        "datasets", "GET", "/v4/datasetrw/datasets", "5.0 OpenAPI getDatasets / DatasetRwDto",
+        query={"projectId": STR}, answer=arr(ds.DATASET_RW),
+    ),
+    Call(
+        "create dataset", "POST", "/v4/datasetrw",
+        "5.0 OpenAPI createDataset / CreateDatasetRequest, DatasetRwViewDto",
+        body=ds.CREATE_DATASET_REQUEST, answer=ds.DATASET_RW_VIEW,
+    ),
+    Call(
+        "dataset", "GET", "/v4/datasetrw/datasets/{datasetId}",
+        "5.0 OpenAPI getDataset / DatasetRwDto", answer=ds.DATASET_RW,
+        path_patterns={"datasetId": OBJECT_ID},
+    ),
+    Call(
+        "dataset snapshots", "GET", "/v4/datasetrw/snapshots/{datasetId}",
+        "5.0 OpenAPI getSnapshots / DatasetRwSnapshotDto", answer=arr(ds.SNAPSHOT),
+        path_patterns={"datasetId": OBJECT_ID},
+    ),
+    Call(
+        "create dataset snapshot", "POST", "/v4/datasetrw/snapshot",
+        "5.0 OpenAPI createSnapshot / CreateSnapshotRequest, DatasetRwSnapshotDto",
+        body=ds.CREATE_SNAPSHOT_REQUEST, answer=ds.SNAPSHOT,
+    ),
+    Call(
+        "project dataset mounts", "GET", "/v4/datasetrw/mounts/{projectId}/local",
+        "5.0 OpenAPI getLocalDatasetProjectMounts / DatasetRwProjectMountDto",
+        answer=arr(ds.PROJECT_MOUNT), path_patterns=IDS,
     ),
 )

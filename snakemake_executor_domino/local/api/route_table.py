@@ -11,6 +11,7 @@ from typing import Any
 from starlette.convertors import Convertor, register_url_convertor
 
 from snakemake_executor_domino.local.api import (
+    datasets_api,
     environments_api,
     jobs_api,
     local_api,
@@ -84,6 +85,16 @@ ROUTES: list[tuple[str, str, Callable[..., Any]]] = [
     ("GET", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.get_scheduled_job),
     ("PUT", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.update_scheduled_job),
     ("DELETE", f"{SCHEDULED}/{{scheduledJobId}}", schedules_api.delete_scheduled_job),
+    # datasets: python-domino's routes, then 5.0's v4 ones (datasets_api.py)
+    ("GET", "/dataset", datasets_api.list_datasets),
+    ("POST", "/dataset", datasets_api.create_dataset),
+    ("GET", "/dataset/{datasetId}", datasets_api.get_dataset),
+    ("GET", "/v4/datasetrw/datasets", datasets_api.list_datasets_v4),
+    ("POST", "/v4/datasetrw", datasets_api.create_dataset_v4),
+    ("GET", "/v4/datasetrw/datasets/{datasetId}", datasets_api.get_dataset_v4),
+    ("GET", "/v4/datasetrw/snapshots/{datasetId}", datasets_api.list_snapshots),
+    ("POST", "/v4/datasetrw/snapshot", datasets_api.create_snapshot),
+    ("GET", "/v4/datasetrw/mounts/{projectId}/local", datasets_api.project_mounts),
     # local-only extras, under a prefix no Domino route has (local_api.py)
     ("POST", f"{LOCAL}/scheduledjobs/{{scheduledJobId}}/run", local_api.run_scheduled_job),
     ("GET", f"{LOCAL}/scheduledjobs/{{scheduledJobId}}/runs", local_api.scheduled_job_runs),

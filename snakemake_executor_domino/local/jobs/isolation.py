@@ -95,9 +95,11 @@ class Isolation:
         return self.backend is not None
 
     def view(
-        self, workspace: Path, token_file: Path, extra: Sequence[Path] = ()
+        self, workspace: Path, token_file: Path, extra: Sequence[Path] = (),
+        datasets: Sequence[Mount] = (),
     ) -> JobView:
-        """`extra`: host paths of the job's compute environment beyond the server's own."""
+        """`extra`: host paths of the job's compute environment beyond the server's own;
+        `datasets`: the project's dataset mounts."""
         if self.backend is None:
             return JobView(str(workspace), str(token_file))
         newroot = workspace.parent / NEWROOT_NAME
@@ -105,7 +107,7 @@ class Isolation:
             newroot.mkdir(exist_ok=True)
         extra = [p for p in extra if p.exists() and not is_system(p)]
         environment = outermost([*self.environment, *extra])
-        mounts = tuple(job_mounts(workspace, token_file, environment))
+        mounts = tuple(job_mounts(workspace, token_file, environment, datasets))
         return JobView(JOB_DIR, TOKEN_FILE, HOME_DIR, self.backend, mounts, newroot)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
 from snakemake_executor_domino.local.config import ServerConfig, Tier
 from snakemake_executor_domino.local.jobs import memory, process, usage
+from snakemake_executor_domino.local.jobs.dataset_mounts import dataset_view
 from snakemake_executor_domino.local.jobs.isolation import Isolation, choose, resolve_mode
 from snakemake_executor_domino.local.jobs.jobenv import job_environment
 from snakemake_executor_domino.local.jobs.joblog import JobLogs
@@ -321,8 +322,11 @@ class Runner:
         environment = self.config.environment(job.environment_id) or (
             self.config.default_environment
         )
-        view = self.isolation.view(workdir, token_file, environment.host_paths())
-        env = job_environment(
+        mounts, dataset_env = dataset_view(
+            self.store, self.config.datasets_dir, project.id, self.isolation.isolated
+        )
+        view = self.isolation.view(workdir, token_file, environment.host_paths(), mounts)
+        env = dataset_env | job_environment(
             api_host=self.config.public_url,
             project=project,
             job=job,

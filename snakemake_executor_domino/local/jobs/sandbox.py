@@ -2,7 +2,8 @@
 
 A job gets a new mount namespace whose root is an empty, read-only tmpfs holding only: the
 system directories and the compute environment, read-only; its own files at /mnt, writable;
-its API token; a private /tmp, /var/tmp, home, /proc and /dev. The network namespace is
+its API token; its project's datasets under /domino/datasets; a private /tmp, /var/tmp,
+home, /proc and /dev. The network namespace is
 shared, so the job reaches the local Domino on 127.0.0.1 as a scheduled orchestrator must.
 The job also gets its own PID namespace (it cannot see or signal the server's processes) and
 IPC namespace.
@@ -35,9 +36,13 @@ class Mount:
     src: str = ""  # a bind's host path, or a symlink's target
 
 
-def job_mounts(workspace: Path, token_file: Path, environment: Sequence[Path]) -> list[Mount]:
+def job_mounts(
+    workspace: Path, token_file: Path, environment: Sequence[Path],
+    datasets: Sequence[Mount] = (),
+) -> list[Mount]:
     """The job's view, in mount order: later mounts may sit inside earlier ones (a venv under
-    /home on top of the private /home), never the reverse."""
+    /home on top of the private /home), never the reverse. `datasets`: the project's
+    dataset mounts (jobs/dataset_mounts.py), under /domino."""
     mounts = system_mounts()
     mounts += [Mount("proc", "/proc"), Mount("dev", "/dev")]
     mounts += [Mount("tmpfs", d) for d in PRIVATE_TMPFS]
@@ -45,6 +50,7 @@ def job_mounts(workspace: Path, token_file: Path, environment: Sequence[Path]) -
     mounts.append(Mount("rw", JOB_DIR, str(workspace)))
     mounts += [Mount("ro", str(p), str(p)) for p in environment]
     mounts.append(Mount("ro", TOKEN_FILE, str(token_file)))
+    mounts += datasets
     return mounts
 
 

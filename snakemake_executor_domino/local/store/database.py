@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from snakemake_executor_domino.local.store.dataset_queries import DatasetQueries
 from snakemake_executor_domino.local.store.job_queries import JobQueries
 from snakemake_executor_domino.local.store.rows import (
     Commit,
@@ -32,7 +33,7 @@ from snakemake_executor_domino.local.store.schema import MIGRATIONS
 __all__ = ["Store", "NotFound", "Conflict"]
 
 
-class Store(JobQueries):
+class Store(JobQueries, DatasetQueries):
     def __init__(self, db_path: Path) -> None:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()

@@ -112,4 +112,25 @@ MIGRATIONS: list[str] = [
     ALTER TABLE jobs ADD COLUMN cpu_seconds REAL;
     ALTER TABLE jobs ADD COLUMN peak_memory_bytes INTEGER;
     """,
+    # datasets (issue 20): a project's datasets and their versions; version 0 is the
+    # read-write one, made with the dataset; read-only snapshots count from 1
+    """
+    CREATE TABLE datasets (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL REFERENCES projects(id),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        author_id TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        UNIQUE (project_id, name)
+    );
+    CREATE TABLE dataset_snapshots (
+        id TEXT PRIMARY KEY,
+        dataset_id TEXT NOT NULL REFERENCES datasets(id),
+        version INTEGER NOT NULL,
+        author_id TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        UNIQUE (dataset_id, version)
+    );
+    """,
 ]
