@@ -1,4 +1,5 @@
-"""`snakemake-domino local serve`: run the local Domino server in the foreground."""
+"""`snakemake-domino local serve`: run the local Domino server in the foreground; `local
+dataset` (dataset_cmd.py) manages a project's datasets on it."""
 
 from __future__ import annotations
 
@@ -105,6 +106,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="delay every API answer by MS milliseconds, as a remote deployment's",
     )
     serve.set_defaults(func=serve_command)
+    from snakemake_executor_domino.cli import dataset_cmd
+
+    dataset_cmd.register(commands)
 
 
 def serve_command(args: argparse.Namespace) -> int:

@@ -13,9 +13,11 @@ import os
 
 import pytest
 
+from snakemake_executor_domino.cli import main
 from snakemake_executor_domino.domino import Credentials, DominoClient, DominoError
 from snakemake_executor_domino.local.server import LocalDomino
 from snakemake_executor_domino.local.store.dataset_dirs import DatasetDirs
+from tests.conftest import unavailable
 
 from .conftest import Api
 
@@ -118,3 +120,36 @@ def test_v4_routes_answer_in_50s_shapes(api: Api):
     assert r.status_code == 400 and "missing.txt" in r.json()["message"]
     r = api.post("/v4/datasetrw/snapshot", json={"datasetId": view["id"]})
     assert r.status_code == 400 and "relativeFilePaths" in r.json()["message"]
+
+
+def test_cli_creates_lists_and_snapshots(server: LocalDomino, api: Api, capsys):
+    where = ["--root", str(server.root), "--project", f"{api.owner}/{api.name}"]
+    assert main(["local", "dataset", "create", "demo", *where]) == 0
+    host = DatasetDirs(server.config.datasets_dir).read_write(api.project_id, "demo")
+    out = capsys.readouterr().out
+    assert "/domino/datasets/local/demo" in out and str(host) in out
+    (host / "x.txt").write_text("x")
+    assert main(["local", "dataset", "snapshot", "demo", *where]) == 0
+    assert "/domino/datasets/local/snapshots/demo/1" in capsys.readouterr().out
+    assert main(["local", "dataset", "list", *where]) == 0
+    out = capsys.readouterr().out
+    assert "read-write: /domino/datasets/local/demo" in out
+    assert "read-only:  /domino/datasets/local/snapshots/demo/1" in out
+    assert main(["local", "dataset", "snapshot", "nosuch", *where]) == 2
+    assert "no dataset named 'nosuch'" in capsys.readouterr().err
+
+
+def test_python_domino_creates_and_lists_datasets(api: Api):
+    try:
+        import domino
+    except ImportError:
+        unavailable("python-domino's dataset calls",
+                    "python-domino is not installed; `make test` installs it (Makefile)")
+    official = domino.Domino(f"{api.owner}/{api.name}", api_key=api.key, host=api.url)
+    made = official.datasets_create("pd", "made by python-domino")
+    assert (made["datasetName"], made["description"]) == ("pd", "made by python-domino")
+    assert official.datasets_names(api.project_id) == ["pd"]
+    details = official.datasets_details(made["datasetId"])
+    assert {"projectId", "created"} <= details.keys()
+    with pytest.raises(domino.exceptions.DatasetExistsException):
+        official.datasets_create("pd", "again")
