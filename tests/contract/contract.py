@@ -304,7 +304,7 @@ CALLS: tuple[Call, ...] = (
     Call(
         "datasets (python-domino)", "GET", "/dataset",
         "python-domino routes.py datasets_list; tests/test_datasets.py",
-        query={"projectId": STR}, answer=arr(ds.DATASET_PD),
+        query={"projectId": Field(STR)}, answer=arr(ds.DATASET_PD),
     ),
     Call(
         "create dataset (python-domino)", "POST", "/dataset",
@@ -320,7 +320,7 @@ CALLS: tuple[Call, ...] = (
     # getLocalDatasetProjectMounts
     Call(
         "datasets", "GET", "/v4/datasetrw/datasets", "5.0 OpenAPI getDatasets / DatasetRwDto",
-        query={"projectId": STR}, answer=arr(ds.DATASET_RW),
+        query={"projectId": Field(STR)}, answer=arr(ds.DATASET_RW),
     ),
     Call(
         "create dataset", "POST", "/v4/datasetrw",
