@@ -11,27 +11,27 @@ the server's state instead, laid out the same way (store/dataset_dirs.py).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from snakemake_executor_domino.domino.dataset_paths import (
     DATASETS_DIR_ENV,
     DFS_LOCAL_ROOT,
     dataset_path,
     snapshot_path,
 )
+from snakemake_executor_domino.local.config import ServerConfig
+from snakemake_executor_domino.local.jobs.isolation import Isolation
 from snakemake_executor_domino.local.jobs.sandbox import Mount
 from snakemake_executor_domino.local.store.dataset_dirs import DatasetDirs
 from snakemake_executor_domino.local.store.dataset_queries import DatasetQueries
 
 
 def dataset_view(
-    store: DatasetQueries, datasets_root: Path, project_id: str, isolated: bool
+    store: DatasetQueries, config: ServerConfig, project_id: str, isolation: Isolation
 ) -> tuple[list[Mount], dict[str, str]]:
     """The sandbox mounts (none when not isolated) and the environment variables."""
-    where = DatasetDirs(datasets_root)
+    where = DatasetDirs(config.datasets_dir)
     local = where.local_root(project_id)
     local.mkdir(parents=True, exist_ok=True)
-    if not isolated:
+    if not isolation.isolated:
         return [], {DATASETS_DIR_ENV: str(local)}
     # the folder exists even without datasets, as the variable names it
     mounts = [Mount("dir", DFS_LOCAL_ROOT)]

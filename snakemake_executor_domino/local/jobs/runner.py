@@ -322,9 +322,7 @@ class Runner:
         environment = self.config.environment(job.environment_id) or (
             self.config.default_environment
         )
-        mounts, dataset_env = dataset_view(
-            self.store, self.config.datasets_dir, project.id, self.isolation.isolated
-        )
+        mounts, dataset_env = dataset_view(self.store, self.config, project.id, self.isolation)
         view = self.isolation.view(workdir, token_file, environment.host_paths(), mounts)
         env = dataset_env | job_environment(
             api_host=self.config.public_url,
