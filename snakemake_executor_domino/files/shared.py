@@ -1,31 +1,30 @@
 """Paths every Domino job sees in place, so the executor neither pushes nor pulls them:
 Domino dataset mounts and other shared volumes (docs/datasets.md).
 
-Domino mounts a project's datasets into every execution of the project: in a Domino File
-System project below `/domino/datasets` (its own datasets in `local/<name>`, datasets
-shared from other projects as `<name>`, read-only snapshots in `snapshots/<name>/<n or
-tag>` beside them); in a git-based project below `/mnt/data/<name>` (the same page's
-text says `/mnt/local/<name>`: both count) and, for imported ones,
-`/mnt/imported/data/<name>`. Executions name the roots in DOMINO_DATASETS_DIR and
-DOMINO_IMPORTED_DATA_DIR (Domino's "environment variables" docs page, 5.x/6.x). A root
-counts only where the submitter itself sees it: a Snakemake run inside Domino (a
-workspace, a job, `snakemake-domino submit`), or a laptop with the volume mounted.
+Where Domino mounts datasets, and which of those paths are read-only snapshots, are Domino
+facts kept in the client package (domino/dataset_paths.py, with their sources); here they
+meet the submitter's machine: a root counts only where the submitter itself sees it (a
+Snakemake run inside Domino: a workspace, a job, `snakemake-domino submit`; or a laptop
+with the volume mounted). The submitter runs in the project, so it sees the project's
+mounts as its jobs do.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from snakemake_executor_domino.domino import dataset_paths as dp
 from snakemake_executor_domino.exceptions import ConfigurationError
 
-DATASET_ROOT_VARIABLES = ("DOMINO_DATASETS_DIR", "DOMINO_IMPORTED_DATA_DIR")
-# /mnt/local: the git-based project page's text names it, its directory tree /mnt/data
-DATASET_ROOTS = ("/domino/datasets", "/mnt/data", "/mnt/local", "/mnt/imported/data")
-SNAPSHOTS = "snapshots"
-LOCAL = "local"
+DATASET_ROOT_VARIABLES = (dp.DATASETS_DIR_ENV, dp.IMPORTED_DATA_DIR_ENV)
+# both kinds of project: which kind the submitter's project is matters not, only what it sees
+DATASET_ROOTS = (dp.DFS_ROOT, dp.GIT_LOCAL_ROOT, dp.GIT_LOCAL_ROOT_ALT, dp.GIT_IMPORTED_ROOT)
+SNAPSHOTS = dp.SNAPSHOTS_DIR
+LOCAL = posixpath.basename(dp.DFS_LOCAL_ROOT)
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,7 @@ class SharedPaths:
         raw = os.fspath(path)
         if not os.path.isabs(raw):
             return None
-        normal = os.path.normpath(raw)
-        for root in self.roots:
-            if normal == root.path or normal.startswith(root.path.rstrip("/") + "/"):
-                return root
-        return None
+        return next((root for root in self.roots if dp.under(raw, root.path)), None)
 
     def holds(self, path: str | os.PathLike[str]) -> bool:
         """True if jobs see `path` in place: it is neither pushed nor pulled."""
@@ -110,12 +105,13 @@ class SharedPaths:
         return str(PurePosixPath(root.path, *head, *name)) if name else None
 
     def in_snapshot(self, path: str | os.PathLike[str]) -> bool:
-        """Snapshots are read-only in every execution: no job can write there."""
-        found = self.parts(path)
-        if found is None or not found[0].dataset:
+        """Snapshots are read-only in every execution: no job can write there. (Below a
+        git-based root too, where no page gives their path: only writes are refused.)"""
+        root = self.root_of(path)
+        if root is None or not root.dataset:
             return False
-        rest = found[1]
-        return rest[:1] == (SNAPSHOTS,) or rest[:2] == (LOCAL, SNAPSHOTS)
+        roots = (root.path, posixpath.join(root.path, LOCAL))
+        return dp.is_snapshot_path(os.path.normpath(os.fspath(path)), roots)
 
     def problems(self, reads: Iterable[str], writes: Iterable[str]) -> list[str]:
         """What no job could do with these paths, each with its fix: use a dataset the
