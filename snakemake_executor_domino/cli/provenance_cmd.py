@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -62,10 +63,14 @@ def describe(finding: Any, with_history: bool = False) -> list[str]:
         return [f"{finding.path}: no Domino job is recorded as its maker{where}. Only files "
                 "the Domino executor pulled back are recorded."]
     job = record.job
+    # a file outside the working directory was written in place (a dataset, a shared
+    # volume), perhaps where only Domino's executions see it
+    moved = "written in place" if os.path.isabs(finding.path) else "pulled back"
     state = {
-        CHANGED: f"CHANGED since it was pulled back (SHA-1 now {finding.sha1})",
-        MISSING: "MISSING: the file is gone since it was pulled back",
-    }.get(finding.state, "unchanged since it was pulled back")
+        CHANGED: f"CHANGED since it was {moved} (SHA-1 now {finding.sha1})",
+        MISSING: f"MISSING: the file is gone since it was {moved}"
+        + (" (or its volume is not mounted here)" if moved != "pulled back" else ""),
+    }.get(finding.state, f"unchanged since it was {moved}")
     tier = job.tier_name or "the project's default tier"
     asked = f"asked for {job.tier_requested}" if job.tier_requested else "none asked for"
     rows = [
@@ -80,7 +85,8 @@ def describe(finding: Any, with_history: bool = False) -> list[str]:
         ("submitted", clock(job.submitted_ms)),
         ("started", clock(job.started_ms)),
         ("finished", clock(job.finished_ms)),
-        ("file", f"SHA-1 {record.sha1}, {record.size} bytes, pulled {clock(record.recorded_ms)}"),
+        ("file", f"SHA-1 {record.sha1}, {record.size} bytes, {moved} "
+                 f"{clock(record.recorded_ms)}"),
         ("state", state),
     ]
     if with_history:

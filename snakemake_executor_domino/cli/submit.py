@@ -30,6 +30,7 @@ from snakemake_executor_domino.files.sources import (
 )
 from snakemake_executor_domino.files.transfer import FileHasher, Transfer, TransferError
 from snakemake_executor_domino.job_identity import COMMAND_MARK
+from snakemake_executor_domino.report.records import RUNS_DIR
 
 EXAMPLE = "snakemake-domino submit -- snakemake --executor domino -j 50 all"
 
@@ -78,7 +79,25 @@ def cmd_submit(args: argparse.Namespace) -> int:
     if output and not output.endswith("\n"):
         sys.stdout.write("\n")
     print(f"Domino job #{job.number} ended: {job.status}", file=sys.stderr)
+    _pull_run_records(client, job)
     return 0 if job.succeeded else 1
+
+
+def _pull_run_records(client: DominoClient, job: Job) -> None:
+    """The run's records (report/records.py) from the submitter's output commit, so that
+    `snakemake-domino runs show` and `provenance` answer here as after a local run."""
+    if job.output_commit_id is None:
+        return
+    transfer = Transfer(client, Path.cwd(), max_file_size=MAX_PUSH_BYTES, hasher=FileHasher())
+    try:
+        pulled, _ = transfer.pull(job.output_commit_id, [], optional=[RUNS_DIR.as_posix()])
+    except (DominoError, TransferError) as exc:
+        print(f"the run's records could not be pulled back ({exc}); they are in the "
+              f"project at {RUNS_DIR}/", file=sys.stderr)
+        return
+    if pulled:
+        print(f"pulled the run's records into {RUNS_DIR}/: `snakemake-domino runs show` and "
+              "`snakemake-domino provenance FILE` answer here", file=sys.stderr)
 
 
 def _push_workflow(client: DominoClient, extra: list[str]) -> str | None:
