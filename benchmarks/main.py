@@ -14,6 +14,7 @@ from typing import Any
 
 from benchmarks import (
     report,
+    suite_datasets,
     suite_overhead,
     suite_pipeline,
     suite_polling,
@@ -22,7 +23,7 @@ from benchmarks import (
 )
 from benchmarks.common import POLL_SECONDS, Context
 
-SUITES = ("overhead", "polling", "transfer", "uploads", "pipeline")
+SUITES = ("overhead", "polling", "transfer", "uploads", "datasets", "pipeline")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -35,6 +36,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="active jobs for the polling test (default 1,10,100,500; quick: 1,3)")
     p.add_argument("--transfer-mib", type=_ints, default=None,
                    help="file sizes in MiB to pull back (default 100,1024; quick: 1)")
+    p.add_argument("--dataset-mib", type=int, default=None,
+                   help="size of the input read from a dataset vs. project files (default "
+                   "2048; quick: 1)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SUITES),
                    help=f"comma-separated suites to run (default all: {','.join(SUITES)})")
     p.add_argument("--small-cap", type=int, default=8,
@@ -52,6 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.sizes = args.sizes or ([3] if q else [10, 100, 500])
     args.active = args.active or ([1, 3] if q else [1, 10, 100, 500])
     args.transfer_mib = args.transfer_mib or ([1] if q else [100, 1024])
+    args.dataset_mib = args.dataset_mib or (1 if q else 2048)
     return args
 
 
@@ -129,6 +134,11 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
             ctx, 64 * 1024 if args.quick else 2 * 1024 * 1024
         )
         sections.append(("Upload economy", report.uploads(results["uploads"])))
+    if "datasets" in args.only:
+        print("an input in a dataset vs. in project files ...", flush=True)
+        results["datasets"] = suite_datasets.run(ctx, args.dataset_mib)
+        sections.append(("Data in a dataset vs. in project files",
+                         suite_datasets.report(results["datasets"])))
     if "pipeline" in args.only:
         print("example pipeline end to end ...", flush=True)
         results["pipeline"] = suite_pipeline.run(ctx)

@@ -1,8 +1,8 @@
 """The benchmark harness (`make bench`) still runs end to end, at its smallest sizes.
 
 No timing is asserted (timings belong in benchmarks/README.md, not in tests); only what must
-hold at any speed: every table is printed, polling takes one request per cycle, and a rerun
-with unchanged inputs uploads nothing.
+hold at any speed: every table is printed, polling takes one request per cycle, a rerun
+with unchanged inputs uploads nothing, and an input in a dataset is never uploaded.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ TABLES = [
     "API economy: one polling cycle",
     "Transfer: pulling an output back",
     "Upload economy",
+    "Data in a dataset vs. in project files",
     "The example pipeline end to end",
 ]
 
@@ -45,3 +46,5 @@ def test_quick_benchmark_prints_every_table(tmp_path):
     assert (unchanged["puts"], unchanged["bytes"]) == (0, 0)
     assert one_changed["puts"] == 1
     assert numbers["overhead"]["3"]["requests"]["start_job"]["requests"] == 3
+    files, dataset = numbers["datasets"]["runs"]
+    assert files["uploaded"] >= 2**20 > dataset["uploaded"]  # the input travelled once only
