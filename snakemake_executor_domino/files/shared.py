@@ -76,6 +76,13 @@ class SharedPaths:
             return None
         return next((root for root in self.roots if dp.under(raw, root.path)), None)
 
+    def unseen_dataset_path(self, path: str | os.PathLike[str]) -> bool:
+        """True for an absolute path below a documented dataset root that this machine
+        does not see: a Domino dataset path used outside Domino."""
+        raw = os.fspath(path)
+        return (os.path.isabs(raw) and not self.holds(raw)
+                and any(dp.under(raw, root) for root in DATASET_ROOTS))
+
     def holds(self, path: str | os.PathLike[str]) -> bool:
         """True if jobs see `path` in place: it is neither pushed nor pulled."""
         return self.root_of(path) is not None

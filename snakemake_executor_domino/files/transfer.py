@@ -174,6 +174,13 @@ class Transfer:
         """Refuse, before any job starts, a path the executor could not move."""
         if self.shared.holds(path):
             return
+        if self.shared.unseen_dataset_path(path):
+            raise TransferError(
+                f"{path} is where Domino mounts a dataset in its executions, but no dataset "
+                "is mounted here. Run the workflow inside Domino, where it is: "
+                "`snakemake-domino submit -- snakemake --executor domino ...` (docs/"
+                "datasets.md), or give the volume's mount here with --domino-shared-path."
+            )
         project_path(path, self.workdir)
         local = self.workdir / os.fspath(path)
         if local.is_file():

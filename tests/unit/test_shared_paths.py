@@ -3,7 +3,7 @@ the Transfer's refusal to push or demand them."""
 
 import pytest
 
-from snakemake_executor_domino.exceptions import ConfigurationError
+from snakemake_executor_domino.exceptions import ConfigurationError, TransferError
 from snakemake_executor_domino.files.shared import SharedPaths
 from snakemake_executor_domino.files.transfer import FileHasher, Transfer
 
@@ -110,3 +110,14 @@ def test_a_dataset_the_project_does_not_mount_and_a_snapshot_are_problems(tmp_pa
     assert len(problems) == 2
     assert "is in dataset other, which this project does not mount" in problems[0]
     assert "lies in a dataset snapshot" in problems[1]
+
+
+def test_a_dataset_path_outside_domino_says_where_it_can_run(tmp_path):
+    transfer = Transfer(
+        None, tmp_path, max_file_size=10, hasher=FileHasher(),  # type: ignore[arg-type]
+        shared=discover(present=()),
+    )
+    with pytest.raises(TransferError, match="snakemake-domino submit"):
+        transfer.check_path("/domino/datasets/local/reads/a.fq")
+    with pytest.raises(TransferError, match="outside the working directory"):
+        transfer.check_path("/elsewhere/a.fq")
