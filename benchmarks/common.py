@@ -38,12 +38,14 @@ class Context:
     def timing_dir(self) -> Path:
         return self.dir("timings")
 
-    def server(self, name: str, projects: list[str]) -> BenchServer:
+    def server(self, name: str, projects: list[str], limits: list[str] | None = None
+               ) -> BenchServer:
         return BenchServer(
             self.dir(f"server-{name}"),
             projects=projects,
             small_cap=self.small_cap,
             timing_dir=self.timing_dir,
+            limits=limits,
         )
 
     def local_env(self) -> dict[str, str]:

@@ -18,12 +18,13 @@ from benchmarks import (
     suite_overhead,
     suite_pipeline,
     suite_polling,
+    suite_scale,
     suite_transfer,
     suite_uploads,
 )
 from benchmarks.common import POLL_SECONDS, Context
 
-SUITES = ("overhead", "polling", "transfer", "uploads", "datasets", "pipeline")
+SUITES = ("overhead", "polling", "transfer", "uploads", "datasets", "pipeline", "scale")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -39,6 +40,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--dataset-mib", type=int, default=None,
                    help="size of the input read from a dataset vs. project files (default "
                    "2048; quick: 1)")
+    p.add_argument("--scale-sizes", type=_ints, default=None,
+                   help="N for the scale suite's wide workflow (default 200,1000; quick: 12)")
+    p.add_argument("--scale-samples", type=int, default=None,
+                   help="samples of the scale suite's per-sample workflow (default 100; "
+                   "quick: 3)")
+    p.add_argument("--scale-latency", default=None, metavar="SECONDS[:JITTER]",
+                   help="the scale suite's start latency (default 45:15, the realistic "
+                   "profile's; quick: 1)")
+    p.add_argument("--scale-quota", type=int, default=None,
+                   help="executions quota (default 25, realistic; quick: 2)")
+    p.add_argument("--scale-queue", type=int, default=None,
+                   help="queue limit (default 50, realistic; quick: 2)")
+    p.add_argument("--scale-jobs", type=int, default=None,
+                   help="Snakemake's --jobs for the scale runs (default 100; quick: 8)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SUITES),
                    help=f"comma-separated suites to run (default all: {','.join(SUITES)})")
     p.add_argument("--small-cap", type=int, default=8,
@@ -57,6 +72,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.active = args.active or ([1, 3] if q else [1, 10, 100, 500])
     args.transfer_mib = args.transfer_mib or ([1] if q else [100, 1024])
     args.dataset_mib = args.dataset_mib or (1 if q else 2048)
+    args.scale_sizes = args.scale_sizes or ([12] if q else [200, 1000])
+    if args.scale_samples is None:
+        args.scale_samples = 3 if q else 100
+    args.scale_latency = args.scale_latency or ("1" if q else "45:15")
+    args.scale_quota = args.scale_quota or (2 if q else 25)
+    args.scale_queue = args.scale_queue if args.scale_queue is not None else (2 if q else 50)
+    args.scale_jobs = args.scale_jobs or (8 if q else 100)
     return args
 
 
@@ -143,4 +165,12 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
         print("example pipeline end to end ...", flush=True)
         results["pipeline"] = suite_pipeline.run(ctx)
         sections.append(("The example pipeline end to end", report.pipeline(results["pipeline"])))
+    if "scale" in args.only:
+        print("scale: a deployment's start latency, quota and queue limit ...", flush=True)
+        results["scale"] = suite_scale.run(
+            ctx, args.scale_sizes, args.scale_samples, args.scale_latency, args.scale_quota,
+            args.scale_queue, args.scale_jobs,
+        )
+        sections.append(("Scale: a deployment's start latency, executions quota and queue "
+                         "limit", suite_scale.report(results["scale"])))
     return sections

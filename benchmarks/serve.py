@@ -17,6 +17,7 @@ from pathlib import Path
 
 from benchmarks.counting import CountingMiddleware
 from snakemake_executor_domino.local import server as local_server
+from snakemake_executor_domino.local.jobs.deployment_limits import limits_from
 
 API_KEY_ENV = "SNAKEMAKE_DOMINO_LOCAL_API_KEY"
 
@@ -27,7 +28,15 @@ def main() -> None:
     parser.add_argument("--tiers", type=Path, required=True)
     parser.add_argument("--ready", type=Path, required=True)
     parser.add_argument("--project", action="append", default=[])
+    # a deployment's behaviour (docs/local-domino.md): --profile realistic and its parts
+    parser.add_argument("--profile", default=None)
+    parser.add_argument("--start-latency", default=None)
+    parser.add_argument("--executions-quota", type=int, default=None)
+    parser.add_argument("--queue-limit", type=int, default=None)
+    parser.add_argument("--request-latency", type=int, default=None)
     args = parser.parse_args()
+    limits = limits_from(args.profile, args.start_latency, args.executions_quota,
+                         args.queue_limit, args.request_latency)
     api_key = os.environ[API_KEY_ENV]
 
     plain_create_app = local_server.create_app
@@ -36,7 +45,8 @@ def main() -> None:
         plain_create_app(backend), api_key
     )
     domino = local_server.LocalDomino(
-        args.root, api_key=api_key, projects=args.project, tiers_file=args.tiers
+        args.root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
+        limits=limits,
     ).start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

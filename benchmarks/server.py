@@ -36,8 +36,10 @@ tiers:
 class BenchServer:
     """A local Domino in its own process, with request counters; a context manager."""
 
-    def __init__(self, workdir: Path, *, projects: list[str], small_cap: int, timing_dir: Path):
+    def __init__(self, workdir: Path, *, projects: list[str], small_cap: int, timing_dir: Path,
+                 limits: list[str] | None = None):
         self.dir = workdir
+        self.limits = limits or []  # serve.py's deployment options, e.g. --queue-limit 50
         self.projects = projects
         self.small_cap = small_cap
         self.timing_dir = timing_dir
@@ -54,6 +56,7 @@ class BenchServer:
                 "--tiers", str(tiers), "--ready", str(ready)]
         for project in self.projects:
             args += ["--project", project]
+        args += self.limits
         self.proc = subprocess.Popen(
             args,
             cwd=REPO,
