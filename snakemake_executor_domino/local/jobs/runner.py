@@ -79,6 +79,7 @@ class Runner:
         self.logs = JobLogs(config.logs_dir)
         self._api_key = api_key
         self._lock = threading.Lock()
+        self._admission = threading.Lock()  # a start's queue-limit check and its record
         self._wake = threading.Condition(self._lock)
         self._active: dict[str, _Active] = {}
         self._closing = False
@@ -154,24 +155,26 @@ class Runner:
         parent_job_id: str | None,
         is_scheduled: bool = False,
     ) -> Job:
-        refusal = self._refusal(user_id)
-        job = self.store.create_job(
-            project_id=project_id,
-            title=title,
-            command=command,
-            tier_id=tier.id,
-            tier_name=tier.name,
-            environment_id=environment_id,
-            input_commit_id=commit_id,
-            started_by_id=user_id,
-            started_by_username=username,
-            parent_job_id=parent_job_id,
-            is_scheduled=int(is_scheduled),
-        )
-        if refusal:
-            self.store.update_job(job.id, status="Error", completed_ms=now_ms())
-            self.logs.platform(job.id, refusal)
-            return self.store.get_job(job.id)
+        # checked and created as one step: concurrent starts must not both see room
+        with self._admission:
+            refusal = self._refusal(user_id)
+            job = self.store.create_job(
+                project_id=project_id,
+                title=title,
+                command=command,
+                tier_id=tier.id,
+                tier_name=tier.name,
+                environment_id=environment_id,
+                input_commit_id=commit_id,
+                started_by_id=user_id,
+                started_by_username=username,
+                parent_job_id=parent_job_id,
+                is_scheduled=int(is_scheduled),
+            )
+            if refusal:
+                self.store.update_job(job.id, status="Error", completed_ms=now_ms())
+                self.logs.platform(job.id, refusal)
+                return self.store.get_job(job.id)
         self.logs.setup(job.id, f"queued on hardware tier {tier.describe()}")
         self.wake()
         return job
