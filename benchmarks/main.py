@@ -41,13 +41,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="size of the input read from a dataset vs. project files (default "
                    "2048; quick: 1)")
     p.add_argument("--scale-sizes", type=_ints, default=None,
-                   help="N for the scale suite's wide workflow (default 200,1000; quick: 12)")
+                   help="N for the scale suite's wide workflow (default 200,1000; quick: 6)")
     p.add_argument("--scale-samples", type=int, default=None,
                    help="samples of the scale suite's per-sample workflow (default 100; "
-                   "quick: 3)")
+                   "quick: 2)")
     p.add_argument("--scale-latency", default=None, metavar="SECONDS[:JITTER]",
                    help="the scale suite's start latency (default 45:15, the realistic "
-                   "profile's; quick: 1)")
+                   "profile's; quick: 0.5)")
     p.add_argument("--scale-quota", type=int, default=None,
                    help="executions quota (default 25, realistic; quick: 2)")
     p.add_argument("--scale-queue", type=int, default=None,
@@ -72,10 +72,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.active = args.active or ([1, 3] if q else [1, 10, 100, 500])
     args.transfer_mib = args.transfer_mib or ([1] if q else [100, 1024])
     args.dataset_mib = args.dataset_mib or (1 if q else 2048)
-    args.scale_sizes = args.scale_sizes or ([12] if q else [200, 1000])
+    args.scale_sizes = args.scale_sizes or ([6] if q else [200, 1000])
     if args.scale_samples is None:
-        args.scale_samples = 3 if q else 100
-    args.scale_latency = args.scale_latency or ("1" if q else "45:15")
+        args.scale_samples = 2 if q else 100
+    args.scale_latency = args.scale_latency or ("0.5" if q else "45:15")
     args.scale_quota = args.scale_quota or (2 if q else 25)
     args.scale_queue = args.scale_queue if args.scale_queue is not None else (2 if q else 50)
     args.scale_jobs = args.scale_jobs or (8 if q else 100)
