@@ -39,10 +39,10 @@ rule count:
 def run(ctx: Context, mib: int) -> dict[str, Any]:
     size = mib * 2**20
     results: dict[str, Any] = {"mib": mib, "runs": []}
-    for where in ("project files", "dataset"):
-        project = f"bench/data-{'files' if where == 'project files' else 'dataset'}"
-        work = ctx.dir(f"datasets-{project.split('-')[1]}")
-        with ctx.server(f"datasets-{project.split('-')[1]}", [project]) as server:
+    for where, slug in (("project files", "files"), ("dataset", "dataset")):
+        project = f"bench/data-{slug}"
+        work = ctx.dir(f"datasets-{slug}")
+        with ctx.server(f"datasets-{slug}", [project]) as server:
             client = server.client(project)
             if where == "dataset":
                 client.create_dataset("big", "the benchmark's input")

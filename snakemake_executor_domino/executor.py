@@ -196,8 +196,8 @@ class Executor(Starts, RemoteExecutor):
             )
             # what the command passes as --unneeded-temp-files: the job may delete those
             unneeded = [str(f) for f in self.workflow.dag.get_unneeded_temp_files(job)]
-            key = job_key(command, placement.key_part(), self.transfer.hashes(inputs)
-                          | self.transfer.stamps(local_inputs(job)))
+            key = job_key(command, placement.key_part(),
+                          self.transfer.identity(inputs, local_inputs(job)))
             domino_job = self._reattach(key, what)
             uploads = ""
             if domino_job is None:

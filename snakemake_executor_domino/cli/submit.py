@@ -88,9 +88,8 @@ def _pull_run_records(client: DominoClient, job: Job) -> None:
     `snakemake-domino runs show` and `provenance` answer here as after a local run."""
     if job.output_commit_id is None:
         return
-    transfer = Transfer(client, Path.cwd(), max_file_size=MAX_PUSH_BYTES, hasher=FileHasher())
     try:
-        pulled, _ = transfer.pull(job.output_commit_id, [], optional=[RUNS_DIR.as_posix()])
+        pulled, _ = _transfer(client).pull(job.output_commit_id, [], optional=[RUNS_DIR.as_posix()])
     except (DominoError, TransferError) as exc:
         print(f"the run's records could not be pulled back ({exc}); they are in the "
               f"project at {RUNS_DIR}/", file=sys.stderr)
@@ -108,14 +107,18 @@ def _push_workflow(client: DominoClient, extra: list[str]) -> str | None:
     missing = [p for p in extra if not (workdir / p).exists()]
     if missing:
         raise CliError(f"--push {missing[0]}: no such file or directory here; nothing started")
-    transfer = Transfer(client, workdir, max_file_size=MAX_PUSH_BYTES, hasher=FileHasher())
     try:
-        result = transfer.push(paths)
+        result = _transfer(client).push(paths)
     except TransferError as exc:
         raise CliError(f"{exc} Nothing was started.") from None
     print(f"pushed {len(result.uploaded)} file(s) the project lacked; "
           f"{len(paths) - len(result.uploaded)} were there unchanged", file=sys.stderr)
     return result.commit_id
+
+
+def _transfer(client: DominoClient) -> Transfer:
+    """Between this directory and the project, as the executor moves files."""
+    return Transfer(client, Path.cwd(), max_file_size=MAX_PUSH_BYTES, hasher=FileHasher())
 
 
 def _tracked(workdir: Path) -> list[str]:

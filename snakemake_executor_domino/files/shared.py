@@ -20,9 +20,15 @@ from pathlib import PurePosixPath
 from snakemake_executor_domino.domino import dataset_paths as dp
 from snakemake_executor_domino.exceptions import ConfigurationError
 
-DATASET_ROOT_VARIABLES = (dp.DATASETS_DIR_ENV, dp.IMPORTED_DATA_DIR_ENV)
-# both kinds of project: which kind the submitter's project is matters not, only what it sees
-DATASET_ROOTS = (dp.DFS_ROOT, dp.GIT_LOCAL_ROOT, dp.GIT_LOCAL_ROOT_ALT, dp.GIT_IMPORTED_ROOT)
+
+def dataset_roots(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """Every root Domino may mount datasets below, for both kinds of project: which kind
+    the submitter's project is matters not, only what it sees."""
+    return tuple(dict.fromkeys([*dp.mount_roots(environ, git_based=False),
+                                *dp.mount_roots(environ, git_based=True)]))
+
+
+DATASET_ROOTS = dataset_roots({})  # the documented ones, named by no variable
 SNAPSHOTS = dp.SNAPSHOTS_DIR
 LOCAL = posixpath.basename(dp.DFS_LOCAL_ROOT)
 
@@ -48,10 +54,8 @@ class SharedPaths:
     ) -> SharedPaths:
         """Dataset roots the submitter sees, plus `extra` (--domino-shared-path)."""
         found: dict[str, Root] = {}
-        named = [environ.get(name, "") for name in DATASET_ROOT_VARIABLES]
-        for raw in [*named, *DATASET_ROOTS]:
-            if raw and os.path.isabs(raw) and is_dir(raw):
-                path = os.path.normpath(raw)
+        for path in dataset_roots(environ):
+            if is_dir(path):
                 found.setdefault(path, Root(path, dataset=True))
         for raw in extra:
             if not raw or not os.path.isabs(raw):

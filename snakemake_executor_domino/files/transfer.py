@@ -198,11 +198,13 @@ class Transfer:
         """SHA-1 of each project path's local file."""
         return {path: self.hasher.sha1(self.workdir / path) for path in files}
 
-    def stamps(self, paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
-        """Size and mtime of each shared file among `paths`: what identifies a job's
-        inputs read in place, without reading gigabytes to hash them."""
-        found = {}
-        for raw in paths:
+    def identity(self, files: Iterable[str], inputs: Iterable[str | os.PathLike[str]]
+                 ) -> dict[str, str]:
+        """What identifies a job's inputs (its journal key): the SHA-1 of each pushed
+        project file in `files` (local_files of `inputs`), and the size and mtime of each
+        input read in place, without reading gigabytes to hash them."""
+        found = self.hashes(files)
+        for raw in inputs:
             if self.shared.holds(raw) and os.path.isfile(raw):
                 stat = os.stat(raw)
                 found[os.fspath(raw)] = f"{stat.st_size}:{stat.st_mtime_ns}"

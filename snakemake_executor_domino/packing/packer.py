@@ -237,8 +237,8 @@ class Packer:
         c.command = with_cores(portable_command(ex.format_job_exec(c.job), ex.workdir),
                                threads_of(c.job))
         c.files = ex.transfer.local_files(local_inputs(c.job))
-        c.key = job_key(c.command, c.placement.key_part(), ex.transfer.hashes(c.files)
-                        | ex.transfer.stamps(local_inputs(c.job)))
+        c.key = job_key(c.command, c.placement.key_part(),
+                        ex.transfer.identity(c.files, local_inputs(c.job)))
 
     def _aux(self, c: Candidate, pack_id: str, name: str) -> dict:
         unneeded = [str(f) for f in self.ex.workflow.dag.get_unneeded_temp_files(c.job)]
@@ -255,8 +255,8 @@ class Packer:
         alone = with_cores(portable_command(ex.format_job_exec(c.job), ex.workdir),
                            c.placement.cores(threads_of(c.job)))
         if alone != c.command and ex.journal.lookup(
-                job_key(alone, c.placement.key_part(), ex.transfer.hashes(c.files)
-                        | ex.transfer.stamps(local_inputs(c.job)))):
+                job_key(alone, c.placement.key_part(),
+                        ex.transfer.identity(c.files, local_inputs(c.job)))):
             return False
         found = rejoin.find(ex, self.records, c.key)
         if found is None:

@@ -89,10 +89,10 @@ def test_a_shared_input_identifies_a_job_by_size_and_mtime(tmp_path):
         None, tmp_path, max_file_size=10, hasher=FileHasher(),  # type: ignore[arg-type]
         shared=discover([str(volume)], present=()),
     )
-    before = transfer.stamps([str(data), "local.txt"])
+    before = transfer.identity([], [str(data), "local.txt"])
     assert list(before) == [str(data)]
     data.write_text("ACGTACGT")
-    assert transfer.stamps([str(data)]) != before
+    assert transfer.identity([], [str(data)]) != before
 
 
 def test_a_dataset_the_project_does_not_mount_and_a_snapshot_are_problems(tmp_path):
