@@ -186,6 +186,9 @@ class Executor(Starts, RemoteExecutor):
         """`held`: a job the packer reported submitted and held back (packing/), now
         started alone; its info is filled in instead of reported again."""
         take_over_sigterm()  # after Snakemake's scheduler has set its own
+        if held is None and not self.throttle.admit(job, info := SubmittedJobInfo(job)):
+            self.report_job_submission(info)  # waits for executions to end (throttle.py)
+            return
         what = describe_job(job)
         try:
             placement = self.checks.at_submission(job)
@@ -251,7 +254,8 @@ class Executor(Starts, RemoteExecutor):
             return
         self._settle_pulled()  # reported a cycle ago: Snakemake has recorded them by now
         self.packer.release()  # jobs held back for a pack start now, as packs or alone
-        held = [info for info in active_jobs if self.packer.holds(info)]
+        held = [info for info in active_jobs
+                if self.packer.holds(info) or self.throttle.holds(info)]
         active_jobs = [info for info in active_jobs if info.external_jobid is not None]
         for info in held:
             yield info
@@ -267,7 +271,7 @@ class Executor(Starts, RemoteExecutor):
             self._stop_duplicate(duplicate)
         in_flight = sum(1 for job in states.values() if not job.finished)
         self.packer.observe(states)
-        self.throttle.new_cycle()
+        self.throttle.new_cycle(in_flight)
         for info in active_jobs:
             job = states.get(info.external_jobid)
             if job is None or not job.finished:
@@ -282,6 +286,11 @@ class Executor(Starts, RemoteExecutor):
             except Exception as exc:  # never let the polling thread die
                 if self._retry_finish(info, exc):
                     yield info
+        for job, info in self.throttle.release():  # new jobs that waited for room
+            try:
+                self.run_job(job, held=info)
+            except Exception as exc:  # never let the polling thread die
+                self.report_job_error(info, msg=f"{describe_job(job)}: could not start: {exc}")
 
     def _finish(self, info: SubmittedJobInfo, job: Job) -> None:
         if "pack" in (info.aux or {}):

@@ -1,6 +1,7 @@
 """A Domino that queues and refuses: with an executions quota of 2 and a queue limit of 2,
 `-j 6` on ten jobs finishes with every output, no failed job and no retry used; refused
-starts are started again as executions end (throttle.py), and Domino never had more than
+starts are started again as executions end (throttle.py), new ones wait for room once the
+limit is known, and Domino never had more than
 quota + queue limit executions of the run running or queued at once."""
 
 from __future__ import annotations
@@ -67,5 +68,8 @@ def test_refused_starts_are_started_again_without_failing_a_job(limited, tmp_pat
     assert refused, "the queue limit never refused a start: the test tests nothing"
     assert log.count("Domino refused to start") == 1, log
     assert "-j 4 avoids the refusals" in log
+    # once the limit is known, new jobs wait for room instead of being refused in turn:
+    # only the first burst (-j 6 against 4 places) is refused
+    assert len(refused) <= 6 - (QUOTA + QUEUE), [j.number for j in refused]
     assert sum(1 for j in jobs if j.status == "Succeeded") == 10
     assert most_at_once(jobs) <= QUOTA + QUEUE
