@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--executions-quota", type=int, default=None)
     parser.add_argument("--queue-limit", type=int, default=None)
     parser.add_argument("--request-latency", type=int, default=None)
+    # which Domino version's API it answers in (local/api/flavor.py; default 5.0's)
+    parser.add_argument("--flavor", default=None)
     args = parser.parse_args()
     limits = limits_from(args.profile, args.start_latency, args.executions_quota,
                          args.queue_limit, args.request_latency)
@@ -46,7 +48,7 @@ def main() -> None:
     )
     domino = local_server.LocalDomino(
         args.root, api_key=api_key, projects=args.project, tiers_file=args.tiers,
-        limits=limits,
+        limits=limits, api_flavor=args.flavor,
     ).start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -75,12 +75,12 @@ def workloads(sizes: list[int], samples: int) -> list[tuple[str, str, int]]:
 
 
 def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, queue: int,
-        jobs: int) -> dict[str, Any]:
+        jobs: int, flavor: str = "5.0") -> dict[str, Any]:
     limits = ["--start-latency", latency, "--executions-quota", str(quota),
-              "--queue-limit", str(queue)]
+              "--queue-limit", str(queue), "--flavor", flavor]
     seconds = float(latency.split(":")[0])
     results: dict[str, Any] = {"latency": latency, "quota": quota, "queue": queue,
-                               "jobs": jobs, "runs": []}
+                               "jobs": jobs, "flavor": flavor, "runs": []}
     for name, snakefile, count in workloads(sizes, samples):
         slug = name.split()[0] + str(count)
         local_dir = _workflow(ctx.dir(f"scale-{slug}-local"), snakefile)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from glob import escape as glob_escape
 from pathlib import Path
@@ -77,18 +77,23 @@ class FileCalls:
             return []
         return parse.file_entries(body)
 
-    def walk_files(self, commit_id: str, directory: str = "") -> Iterator[FileEntry]:
+    def walk_files(
+        self, commit_id: str, directory: str = "",
+        lister: Callable[[str, str], list[FileEntry]] | None = None,
+    ) -> Iterator[FileEntry]:
         """Every file (not directory) under `directory` at `commit_id`, recursively.
 
         A listing may hold the directory's direct children, directories among them (the
         local Domino before it followed Domino's documents), or every file below it with
         no directory entries (python-domino's README and examples read it so): both walk.
+        `lister`: list_files or a cache of it (files/commit_index.py).
         """
+        list_files = lister or self.list_files
         prefix = directory.strip("/") + "/" if directory.strip("/") else ""
         seen: set[str] = set()
         pending = [directory]
         while pending:
-            for entry in self.list_files(commit_id, pending.pop()):
+            for entry in list_files(commit_id, pending.pop()):
                 if not entry.path.startswith(prefix) or entry.path in seen:
                     continue
                 seen.add(entry.path)
@@ -124,10 +129,15 @@ class FileCalls:
     def domino_version(self) -> str:  # provided by DominoClient
         raise NotImplementedError
 
+    def reads_by_path(self) -> bool:
+        """Whether a file's bytes can be fetched by its path alone, with no listing first
+        (the content route, from Domino 5.10; versions.py)."""
+        return versions.has(self.domino_version(), "file_content_route")
+
     def content_path(self, commit_id: str, project_path: str, key: str | None) -> str:
         """Where a file's bytes are: the content route from Domino 5.10, else the v1 blob of
         its key (versions.py), chosen from the version asked once per connection."""
-        if versions.has(self.domino_version(), "file_content_route"):
+        if self.reads_by_path():
             return routes.file_content(self.project_id, commit_id, project_path)
         if key is None:
             directory = project_path.rpartition("/")[0]
@@ -148,12 +158,15 @@ class FileCalls:
         *,
         expected_size: int | None = None,
         expected_key: str | None = None,
+        expected_sha1: str | None = None,
         attempts: int = 4,
     ) -> int:
         """Stream a file to a temp file beside `target`, verify it, rename atomically.
 
-        A broken or short transfer is retried from the start; nothing but a verified file
-        ever appears at `target`. Returns the number of bytes written.
+        `expected_sha1`: the content's SHA-1 as the job recorded it (files/outputs.py),
+        where no listing gave Domino's key. A broken or short transfer is retried from the
+        start; nothing but a verified file ever appears at `target`. Returns the number of
+        bytes written.
         """
         target.parent.mkdir(parents=True, exist_ok=True)
         # temp files of a download that a killed earlier run left behind
@@ -163,7 +176,7 @@ class FileCalls:
         for attempt in retry_attempts(budget):
             try:
                 return self._download_once(
-                    commit_id, project_path, target, expected_size, expected_key
+                    commit_id, project_path, target, expected_size, expected_key, expected_sha1
                 )
             except (DominoTransientError, IntegrityError) as exc:
                 if attempt.last:
@@ -178,6 +191,7 @@ class FileCalls:
         target: Path,
         expected_size: int | None,
         expected_key: str | None,
+        expected_sha1: str | None = None,
     ) -> int:
         label = f"download {project_path} from commit {commit_id[:12]}"
         response = self.http.request(
@@ -186,7 +200,8 @@ class FileCalls:
         )
         announced = response.headers.get("Content-Length")
         size = expected_size if expected_size is not None else _int_or_none(announced)
-        digester = Digester(size, self.keys.schemes_to_compute() if expected_key else ())
+        schemes = self.keys.schemes_to_compute() if expected_key else ()
+        digester = Digester(size, (*schemes, "sha1") if expected_sha1 else schemes)
         written = 0
         fd, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
@@ -205,8 +220,13 @@ class FileCalls:
                     raise IntegrityError(
                         f"{label}: got {written} bytes but Domino {name} {want}; not using it."
                     )
+            digests = digester.hexdigests()
+            if expected_sha1 and digests["sha1"] != expected_sha1.lower():
+                raise IntegrityError(
+                    f"{label}: its SHA-1 differs from the one the job recorded; not using it."
+                )
             try:
-                self.keys.check_download(project_path, expected_key, digester.hexdigests())
+                self.keys.check_download(project_path, expected_key, digests)
             except KeyMismatch as exc:
                 raise IntegrityError(f"{label}: {exc}") from None
             os.replace(tmp_name, target)

@@ -6,8 +6,14 @@ commit, and a real Domino may store a link's content as a plain file). So the jo
 ends with a small step that records, for every declared output, the links, empty
 directories and executable files it left in a manifest inside the project
 (`.snakemake/domino_outputs/<name>.json`, kept in output commits by `.dominoignore`), and
-the pull side rebuilds them from it. A job that left none of these writes no manifest and
-removes a stale one, so a manifest in an output commit always belongs to that job.
+the pull side rebuilds them from it. Every job that succeeds writes its manifest, so a
+manifest in an output commit always belongs to that job.
+
+The manifest also lists the regular files the job left, with their sizes and, up to
+HASHED_MAX bytes, their SHA-1: where Domino serves a file by its path (5.10+), a job's
+outputs come back with no directory listing at all (one request for the manifest, one per
+file), checked against what the job recorded. Bigger files are listed as before, for
+Domino's own key.
 
 Which outputs are demanded follows Snakemake's own rules: a `pipe()` or `service()` output
 is never a file in a commit, a `temp()` output the job deleted as unneeded
@@ -33,13 +39,15 @@ MANIFEST_DIR = ".snakemake/domino_outputs"
 # pipes and services; node-local files stay on the node).
 OPTIONAL_FLAGS = ("pipe", "service", "nodelocal")
 
+HASHED_MAX = 16 * 2**20  # files up to this size get their SHA-1 recorded in the job
+
 # Runs in the job after Snakemake succeeded, in the project's working directory:
 # argv = manifest path, then every declared path. One line without single quotes, so it
 # survives any shell quoted as one word and shows readably in Domino's job page.
 # (st_mode&73: 73 is 0o111, any executable bit.)
 _RECORDER = ";".join(
     [
-        "import json,os,sys",
+        "import hashlib,json,os,sys",
         "m,*o=sys.argv[1:]",
         "w=lambda p:[p]+[os.path.join(r,x) for r,d,f in os.walk(p) for x in d+f]"
         " if os.path.isdir(p) and not os.path.islink(p) else [p]",
@@ -47,9 +55,13 @@ _RECORDER = ";".join(
         "L={q:os.readlink(q) for q in a if os.path.islink(q)}",
         "D=[q for q in a if q not in L and os.path.isdir(q) and not os.listdir(q)]",
         "X=[q for q in a if q not in L and os.path.isfile(q) and os.stat(q).st_mode&73]",
-        'z=dict(root=os.getcwd(),links=L,dirs=D,executables=X)',
-        '(os.makedirs(os.path.dirname(m),exist_ok=True),open(m,"w").write(json.dumps(z)))'
-        " if L or D or X else os.path.lexists(m) and os.remove(m)",
+        "s=os.path.getsize",
+        f"h=lambda q:hashlib.sha1(open(q,\"rb\").read()).hexdigest() if s(q)<={HASHED_MAX}"
+        " else None",
+        "F={q:[s(q),h(q)] for q in a if q not in L and os.path.isfile(q)}",
+        "z=dict(root=os.getcwd(),links=L,dirs=D,executables=X,files=F)",
+        "os.makedirs(os.path.dirname(m),exist_ok=True)",
+        'open(m,"w").write(json.dumps(z))',
     ]
 )
 
@@ -130,6 +142,9 @@ class Manifest:
     dirs: list[str] = field(default_factory=list)  # empty directories
     executables: list[str] = field(default_factory=list)
     outside: dict[str, str] = field(default_factory=dict)  # link -> target outside
+    # regular file -> (size, SHA-1 or None above HASHED_MAX); None: a manifest written
+    # before files were recorded (a job an earlier version started): list instead
+    files: dict[str, tuple[int, str | None]] | None = None
 
     def link_under(self, path: str) -> str | None:
         """The recorded link that is `path` or one of its ancestors, if any."""
@@ -149,6 +164,8 @@ class Manifest:
             dirs=[d for d in self.dirs if inside(d)],
             executables=[x for x in self.executables if inside(x)],
             outside={k: v for k, v in self.outside.items() if inside(k)},
+            files=None if self.files is None else {
+                k: v for k, v in self.files.items() if inside(k)},
         )
 
 
@@ -174,6 +191,7 @@ def parse_manifest(text: str) -> Manifest:
         raw_links = dict(data.get("links") or {})
         dirs = [_clean(d) for d in data.get("dirs") or []]
         executables = [_clean(x) for x in data.get("executables") or []]
+        files = _files(data["files"]) if "files" in data else None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"the job's output manifest is unreadable ({exc})") from None
     links: dict[str, str] = {}
@@ -185,7 +203,19 @@ def parse_manifest(text: str) -> Manifest:
             outside[path] = str(target)
         else:
             links[path] = relative
-    return Manifest(links=links, dirs=dirs, executables=executables, outside=outside)
+    return Manifest(links=links, dirs=dirs, executables=executables, outside=outside,
+                    files=files)
+
+
+def _files(raw: object) -> dict[str, tuple[int, str | None]]:
+    found: dict[str, tuple[int, str | None]] = {}
+    for path, (size, sha1) in dict(raw).items():  # type: ignore[call-overload]
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"{path} has size {size!r}")
+        if sha1 is not None and not (isinstance(sha1, str) and len(sha1) == 40):
+            raise ValueError(f"{path} has SHA-1 {sha1!r}")
+        found[_clean(path)] = (size, sha1)
+    return found
 
 
 def link_target(link: str, target: str, root: str) -> str | None:

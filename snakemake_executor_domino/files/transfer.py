@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from snakemake_executor_domino.domino import Digests, DominoClient, FileEntry, file_digests
+from snakemake_executor_domino.domino import (
+    Digests,
+    DominoClient,
+    DominoNotFound,
+    FileEntry,
+    file_digests,
+)
 from snakemake_executor_domino.exceptions import TransferError
+from snakemake_executor_domino.files.commit_index import CommitIndex, CommitIndexes, Known
 from snakemake_executor_domino.files.outputs import (
     Manifest,
     ManifestError,
@@ -105,25 +111,6 @@ class FileHasher:
 
 
 @dataclass
-class CommitIndex:
-    """What one commit holds, listed lazily one directory at a time."""
-
-    client: DominoClient
-    commit_id: str
-    _dirs: dict[str, dict[str, FileEntry]] = field(default_factory=dict)
-
-    def _directory(self, directory: str) -> dict[str, FileEntry]:
-        if directory not in self._dirs:
-            entries = self.client.list_files(self.commit_id, directory)
-            self._dirs[directory] = {entry.path: entry for entry in entries}
-        return self._dirs[directory]
-
-    def entry(self, path: str) -> FileEntry | None:
-        parent = str(PurePosixPath(path).parent)
-        return self._directory("" if parent == "." else parent).get(path)
-
-
-@dataclass
 class PushResult:
     commit_id: str | None
     uploaded: list[str]
@@ -149,6 +136,8 @@ class Transfer:
         # Uploads each make a commit; serialising them keeps "head after my uploads"
         # meaningful when jobs are submitted from several threads.
         self._push_lock = threading.Lock()
+        self.indexes = CommitIndexes(client)
+        self.known = Known()
 
     def local_files(self, paths: Iterable[str | os.PathLike[str]]) -> list[str]:
         """Project paths of the given files, directories expanded to the files below them;
@@ -222,9 +211,12 @@ class Transfer:
             # nothing to compare: the job starts at the newest commit (commitId None), which
             # spares a commit listing whose size grows with the project's history
             return PushResult(commit_id=None, uploaded=[], bytes_uploaded=0)
+        holding = self.known.commit_holding(files, self.workdir)
+        if holding is not None:  # e.g. a job's one input, pulled back from its output commit
+            return PushResult(commit_id=holding, uploaded=[], bytes_uploaded=0)
         with self._push_lock:
             head = self.client.head_commit_id()
-            index = CommitIndex(self.client, head) if head else None
+            index = self.indexes.get(head) if head else None
             pending: dict[str, int] = {}
             for path in files:
                 local = self.workdir / path
@@ -240,6 +232,8 @@ class Transfer:
             uploaded, total = list(pending), sum(pending.values())
             # an upload's answer names no commit: the head after them holds them all
             commit_id = self.client.head_after(head) if uploaded else head
+            for path in files:
+                self.known.note(path, self.workdir / path, commit_id)
             return PushResult(commit_id=commit_id, uploaded=uploaded, bytes_uploaded=total)
 
     def pull(
@@ -259,7 +253,7 @@ class Transfer:
         """
         found = _Found()
         missing: list[str] = []
-        index = CommitIndex(self.client, commit_id)
+        index = self.indexes.get(commit_id)
         manifest = manifest or Manifest()
         demanded = [(raw, True) for raw in paths] + [(raw, False) for raw in optional]
         # the job wrote these in place: seen here through the same mount, never pulled
@@ -272,7 +266,8 @@ class Transfer:
                 found.outside.update(part.outside)
             elif part.outside:
                 continue  # e.g. a service's socket linked to a device: not demanded
-            elif not self._collect(index, project_path(raw, self.workdir), manifest, found):
+            elif not self._collect(index, project_path(raw, self.workdir), manifest, found,
+                                   required):
                 if required:
                     missing.append(raw)
         if found.outside:
@@ -284,9 +279,20 @@ class Transfer:
             if (self.workdir / item.path).is_dir():
                 raise TransferError(f"{item.path} is a directory locally but a file on Domino.")
         executables = set(manifest.executables)
-        for item in found.files.values():
-            self._pull_one(commit_id, item)
-            os.chmod(self.workdir / item.path, local_mode(item.path in executables))
+        for item in list(found.files.values()):
+            try:
+                self._pull_one(commit_id, item, found.sha1.get(item.path))
+            except DominoNotFound:
+                if item.path not in found.sha1:
+                    raise  # listed, yet not served: not a missing output
+                # recorded by the job, yet not in its commit (e.g. a .dominoignore rule)
+                del found.files[item.path]
+                if item.path not in found.optional:
+                    missing.append(item.path)
+                continue
+            local = self.workdir / item.path
+            os.chmod(local, local_mode(item.path in executables))
+            self.known.note(item.path, local, commit_id)
         for directory in found.dirs:
             (self.workdir / directory).mkdir(parents=True, exist_ok=True)
         for link, target in found.links.items():
@@ -294,20 +300,35 @@ class Transfer:
         return [*found.files, *found.dirs, *found.links], missing
 
     def _collect(
-        self, index: CommitIndex, path: str, manifest: Manifest, found: _Found
+        self, index: CommitIndex, path: str, manifest: Manifest, found: _Found,
+        required: bool = True,
     ) -> bool:
         """Add what `path` stands for to `found`; False if the job left nothing there."""
         link = manifest.link_under(path)
         if link is not None:
             found.links[link] = manifest.links[link]
             return True
-        entry = index.entry(path)
         recorded = manifest.under(path)
+        if recorded.files is not None and self.client.reads_by_path() and all(
+            sha1 for _, sha1 in recorded.files.values()
+        ):
+            # the job recorded every file here, with its SHA-1: fetched by path, no listing
+            if not recorded.files and path not in recorded.dirs:
+                return False
+            for item, (size, sha1) in recorded.files.items():
+                found.files[item] = FileEntry(item, size, None, None, False)
+                found.sha1[item] = sha1 or ""
+                if not required:
+                    found.optional.add(item)
+            found.links.update(recorded.links)
+            found.dirs.extend(recorded.dirs)
+            return True
+        entry = index.entry(path)
         if entry is not None and not entry.is_directory:
             found.files[entry.path] = entry
             return True
         # a directory: listed as one, or not at all where listings hold files only
-        below = list(self.client.walk_files(index.commit_id, path))
+        below = list(index.walk(path))
         if entry is None and not below:
             if path not in recorded.dirs:
                 return False
@@ -323,15 +344,9 @@ class Transfer:
 
     def read_manifest(self, commit_id: str, path: str) -> Manifest | None:
         """The job's output manifest in its output commit, or None if it wrote none."""
-        entry = CommitIndex(self.client, commit_id).entry(path)
-        if entry is None:
+        text = self.indexes.small_text(commit_id, path)
+        if text is None:
             return None
-        with tempfile.TemporaryDirectory() as tmp:
-            local = Path(tmp) / "manifest.json"
-            self.client.download_file(
-                commit_id, path, local, expected_size=entry.size, expected_key=entry.key
-            )
-            text = local.read_text(encoding="utf-8", errors="replace")
         try:
             return parse_manifest(text)
         except ManifestError as exc:
@@ -350,10 +365,11 @@ class Transfer:
         os.symlink(target, temp)
         os.replace(temp, local)
 
-    def _pull_one(self, commit_id: str, entry: FileEntry) -> None:
+    def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None) -> None:
         target = self.workdir / entry.path
         self.client.download_file(
-            commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key
+            commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,
+            expected_sha1=sha1 or None,
         )
 
 
@@ -365,3 +381,5 @@ class _Found:
     dirs: list[str] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
     outside: dict[str, str] = field(default_factory=dict)
+    sha1: dict[str, str] = field(default_factory=dict)  # as the job recorded it, no listing
+    optional: set[str] = field(default_factory=set)  # files of optional paths

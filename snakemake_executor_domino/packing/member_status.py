@@ -4,14 +4,12 @@ member's exit status and times, member_runner.py) and one log per member."""
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-from snakemake_executor_domino.domino import DominoClient, Job
+from snakemake_executor_domino.domino import Job
 from snakemake_executor_domino.exceptions import TransferError
-from snakemake_executor_domino.files.transfer import CommitIndex
+from snakemake_executor_domino.files.commit_index import CommitIndexes
 from snakemake_executor_domino.packing.member_runner import STATUS_FILE
 
 
@@ -49,8 +47,8 @@ def _int(value: object) -> int | None:
 class PackRecords:
     """Reads each finished pack's records once, however many members ask."""
 
-    def __init__(self, client: DominoClient):
-        self.client = client
+    def __init__(self, indexes: CommitIndexes):
+        self.indexes = indexes  # the transfer's: members and pulls share one listing
         self._statuses: dict[str, dict[str, MemberStatus]] = {}
         self._lock = threading.Lock()
 
@@ -68,16 +66,7 @@ class PackRecords:
 
     def text_at(self, commit_id: str | None, path: str) -> str | None:
         """A small file of a commit, None if it holds none."""
-        if commit_id is None:
-            return None
-        entry = CommitIndex(self.client, commit_id).entry(path)
-        if entry is None:
-            return None
-        with tempfile.TemporaryDirectory() as tmp:
-            local = Path(tmp) / "record"
-            self.client.download_file(commit_id, path, local,
-                                      expected_size=entry.size, expected_key=entry.key)
-            return local.read_text(encoding="utf-8", errors="replace")
+        return None if commit_id is None else self.indexes.small_text(commit_id, path)
 
     def forget(self, job_id: str) -> None:
         with self._lock:

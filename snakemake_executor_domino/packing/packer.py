@@ -48,7 +48,7 @@ class Packer:
         self.ex = executor
         self.setting = setting
         self.seen = policy.Observations()
-        self.records = PackRecords(executor.client)
+        self.records = PackRecords(executor.transfer.indexes)
         self.packs: dict[str, Pack] = {}
         self.moved: dict[str, str] = {}  # a refused pack's Domino job -> its new one
         self._numbers = itertools.count(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from snakemake_interface_executor_plugins.utils import TargetSpec
 
+from snakemake_executor_domino.files import outputs
 from snakemake_executor_domino.files.outputs import (
     ManifestError,
     link_target,
@@ -142,9 +144,37 @@ def test_recorder_notes_links_empty_directories_and_executables(tmp_path):
     assert manifest.links["link.txt"] == "plain.txt"
 
 
-def test_recorder_removes_a_stale_manifest_when_nothing_needs_recording(tmp_path):
+def test_recorder_lists_every_regular_file_with_size_and_sha1(tmp_path):
+    """What lets a job's outputs come back without a listing (files/commit_index.py):
+    each regular file below the declared paths, links excepted, with its size and SHA-1;
+    the manifest is written even when nothing else needs recording, and replaces an
+    earlier job's."""
+    (tmp_path / "out/deep").mkdir(parents=True)
+    (tmp_path / "out/deep/b.txt").write_bytes(b"bee")
     (tmp_path / "a.txt").write_text("a")
     (tmp_path / "l").symlink_to("a.txt")
-    assert _record(tmp_path, ["a.txt", "l"]) is not None
+    first = _record(tmp_path, ["a.txt", "l", "out", "absent"])
+    assert first["files"] == {
+        "a.txt": [1, hashlib.sha1(b"a").hexdigest()],
+        "out/deep/b.txt": [3, hashlib.sha1(b"bee").hexdigest()],
+    }
+    assert parse_manifest(json.dumps(first)).files["out/deep/b.txt"] == (
+        3, hashlib.sha1(b"bee").hexdigest())
     (tmp_path / "l").unlink()
-    assert _record(tmp_path, ["a.txt"]) is None
+    again = _record(tmp_path, ["a.txt"])
+    assert again["links"] == {} and list(again["files"]) == ["a.txt"]
+
+
+def test_recorder_leaves_the_sha1_of_big_files_to_domino(tmp_path, monkeypatch):
+    (tmp_path / "big.bin").write_bytes(b"12345")
+    recorder = outputs._RECORDER.replace(f"<={outputs.HASHED_MAX}", "<=4")
+    assert recorder != outputs._RECORDER
+    monkeypatch.setattr(outputs, "_RECORDER", recorder)
+    assert _record(tmp_path, ["big.bin"])["files"] == {"big.bin": [5, None]}
+
+
+def test_a_manifest_with_a_bad_file_record_is_refused():
+    for files in ({"a": [-1, None]}, {"a": [1, "abc"]}, {"../x": [1, None]}):
+        text = json.dumps({"root": "/w", "files": files})
+        with pytest.raises(ManifestError):
+            parse_manifest(text)
