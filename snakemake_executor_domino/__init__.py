@@ -1,13 +1,26 @@
 """Snakemake executor plugin for Domino Data Lab: what Snakemake loads.
 
 Module-level imports stay light: Snakemake imports every executor plugin to build its
-command line, so an error or a slow import here breaks every `snakemake` command.
+command line, so an error or a slow import here breaks or slows every `snakemake` command.
 """
 
+from snakemake_interface_executor_plugins.executors.remote import RemoteExecutor
 from snakemake_interface_executor_plugins.settings import CommonSettings
 
-from snakemake_executor_domino.executor import Executor
 from snakemake_executor_domino.settings import ExecutorSettings
+
+
+class Executor(RemoteExecutor):
+    """What Snakemake registers. Snakemake imports every installed executor plugin in every
+    `snakemake` process, the one inside each Domino job too, so the executor proper (the
+    client, requests, placement, packing, accounting: about a third of a second of
+    imports) loads only when a run uses it: building this class builds
+    executor.Executor instead."""
+
+    def __new__(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from snakemake_executor_domino.executor import Executor as DominoExecutor
+
+        return DominoExecutor(*args, **kwargs)
 
 common_settings = CommonSettings(
     non_local_exec=True,

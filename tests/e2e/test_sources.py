@@ -53,8 +53,11 @@ def test_helper_script_reaches_the_job_outside_git(tmp_path, domino):
     assert result.stderr.count("Domino executor: workflow files:") == 1
     files = project_files(domino, project)
     assert {"Snakefile", "helper.py", ".dominoignore"} <= files
-    # .dominoignore's patterns and Snakemake's own state stay here
-    assert not any(p.startswith(("notes/", ".snakemake/")) for p in files), files
+    # .dominoignore's patterns and Snakemake's own state stay here; of .snakemake/ only
+    # the job's output manifest reaches Domino (files/outputs.py)
+    assert not any(p.startswith("notes/") for p in files), files
+    state = [p for p in files if p.startswith(".snakemake/")]
+    assert len(state) == 1 and state[0].startswith(".snakemake/domino_outputs/"), files
 
 
 def test_helper_script_reaches_the_job_from_a_git_repository(tmp_path, domino):

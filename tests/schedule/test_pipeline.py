@@ -98,13 +98,16 @@ def test_scheduled_pipeline_runs_its_rules_as_domino_jobs(tmp_path, monkeypatch)
         report = tmp_path / "score_report.txt"
         client.download_file(first.output_commit_id or "", "score_report.txt", report)
         assert "<- best" in report.read_text()
-        # Snakemake's bookkeeping stays out; only its metadata records come along, and the
-        # executor's record of this run (the provenance of each output it pulled back)
+        # Snakemake's bookkeeping stays out; only its metadata records come along, the
+        # executor's record of this run (the provenance of each output it pulled back) and
+        # each job's output manifest (files/outputs.py), one per rule job
         assert not [
             p for p in output
-            if p.startswith(".snakemake/")
-            and not p.startswith((".snakemake/metadata/", ".snakemake/domino_runs/"))
+            if p.startswith(".snakemake/") and not p.startswith(
+                (".snakemake/metadata/", ".snakemake/domino_runs/", ".snakemake/domino_outputs/"))
         ]
+        manifests = [p for p in output if p.startswith(".snakemake/domino_outputs/")]
+        assert len(manifests) == len(EXPECTED_TIERS)
         [record] = [p for p in output if p.startswith(".snakemake/domino_runs/")]
         client.download_file(first.output_commit_id or "", record, tmp_path / "run.jsonl")
         lines = (tmp_path / "run.jsonl").read_text().splitlines()

@@ -89,9 +89,13 @@ def test_successful_job_page_shows_its_outputs_with_text_and_png_inline(pipeline
     files = page.locator("section.files table").inner_text()
     for path in ("score_report.txt", "results/roc_curves.png", "logs/score.log"):
         assert path in files
-    report = page.locator("figure.preview", has_text="score_report.txt").locator("pre")
+    def preview(path: str):  # the figure captioned exactly `path` (a manifest names it too)
+        caption = page.get_by_text(path, exact=True).locator("xpath=ancestor::figure[1]")
+        return page.locator("figure.preview").filter(has=caption)
+
+    report = preview("score_report.txt").locator("pre")
     assert "best: ensemble" in report.inner_text()
-    picture = page.locator("figure.preview", has_text="results/roc_curves.png").locator("img")
+    picture = preview("results/roc_curves.png").locator("img")
     picture.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0",
                            arg=picture.element_handle(), timeout=10 * SECONDS)
