@@ -2,13 +2,14 @@
 
 The server starts each execution after a start latency, runs at most `quota` of the user's
 executions at once, lets at most `queue` more wait and refuses the rest (docs/local-domino.md,
-"Deployment limits"). Workflows: a wide one of N trivial jobs, and a per-sample one (S samples
-x 4 rules, then one fan-in). Each runs with `--domino-pack auto` and `off`, and once with
-Snakemake's local executor for the submitter's CPU. Measured per run: wall time against the
-ideal schedule (executions in waves of the quota, each paying the start latency and its
-median run time), Domino executions, tier-minutes, API requests per Snakemake job (counted at
-the server), the Snakemake process's own CPU per job against the local executor's, and the
-most executions that were running or queued at once (never above quota + queue limit).
+"Behaving like a deployment"). Workflows: a wide one of N trivial jobs, and a per-sample one
+(S samples x 4 rules, then one fan-in). Each runs with `--domino-pack auto` and `off`, and
+once with Snakemake's local executor for the submitter's CPU. Measured per run: wall time
+against the ideal schedule (executions in waves of the quota, each paying the start latency
+and its median run time), Domino executions, tier-minutes, API requests per Snakemake job
+(counted at the server), the Snakemake process's own CPU per job against the local
+executor's, and the most executions that were running or queued at once (never above
+quota + queue limit).
 """
 
 from __future__ import annotations
