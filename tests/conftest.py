@@ -155,13 +155,7 @@ def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     return PipelineRun(project, workdir, result)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # End-to-end tests first: on parallel workers, a long test handed out last runs alone
     # at the end while the other workers sit idle.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-    # Every test that reads the shared example run goes to one worker, so the pipeline
-    # runs once per session instead of once per worker that happens to need it.
-    for item in items:
-        if "example_run" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("example_run"))
