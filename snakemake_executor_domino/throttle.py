@@ -32,6 +32,7 @@ class StartThrottle:
         self.in_flight = 0  # this run's executions running or queued at the last poll
         self.started_this_cycle = 0
         self.waiting: list[tuple[Any, Any]] = []  # (Snakemake job, SubmittedJobInfo)
+        self._waiting_ids: set[int] = set()  # id() of each waiting info, while it waits
         self._lock = threading.Lock()
 
     @staticmethod
@@ -68,13 +69,15 @@ class StartThrottle:
                 self.waiting or self.in_flight + self.started_this_cycle >= self.limit
             ):
                 self.waiting.append((job, info))
+                self._waiting_ids.add(id(info))
                 return False
             self.started_this_cycle += 1
             return True
 
     def holds(self, info: Any) -> bool:
+        # asked for every active job each polling cycle: a set, not a scan of the list
         with self._lock:
-            return any(held is info for _, held in self.waiting)
+            return id(info) in self._waiting_ids
 
     def release(self) -> list[tuple[Any, Any]]:
         """The waiting jobs that may start now (after restarts, which went first)."""
@@ -84,6 +87,7 @@ class StartThrottle:
             else:
                 free = max(0, self.limit - self.in_flight - self.started_this_cycle)
             ready, self.waiting = self.waiting[:free], self.waiting[free:]
+            self._waiting_ids.difference_update(id(info) for _, info in ready)
             self.started_this_cycle += len(ready)
             return ready
 

@@ -73,9 +73,9 @@ class CommitIndexes:
     def small_text(self, commit_id: str, path: str) -> str | None:
         """A small file of a commit, None if it holds none: fetched by its path where
         Domino serves files so (one request), else found in its directory's listing."""
-        index = self.get(commit_id)
-        entry = None if self.client.reads_by_path() else index.entry(path)
-        if entry is None and not self.client.reads_by_path():
+        by_path = self.client.reads_by_path()
+        entry = None if by_path else self.get(commit_id).entry(path)
+        if entry is None and not by_path:
             return None
         with tempfile.TemporaryDirectory() as tmp:
             local = Path(tmp) / "small"
@@ -85,8 +85,8 @@ class CommitIndexes:
                     expected_key=entry.key if entry else None,
                 )
             except DominoNotFound:
-                if entry is not None:
-                    raise
+                if not by_path:
+                    raise  # listed, yet not served
                 return None
             return local.read_text(encoding="utf-8", errors="replace")
 

@@ -317,7 +317,7 @@ class Transfer:
                 return False
             for item, (size, sha1) in recorded.files.items():
                 found.files[item] = FileEntry(item, size, None, None, False)
-                found.sha1[item] = sha1 or ""
+                found.sha1[item] = sha1
                 if not required:
                     found.optional.add(item)
             found.links.update(recorded.links)
@@ -369,7 +369,7 @@ class Transfer:
         target = self.workdir / entry.path
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,
-            expected_sha1=sha1 or None,
+            expected_sha1=sha1,
         )
 
 
@@ -381,5 +381,5 @@ class _Found:
     dirs: list[str] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
     outside: dict[str, str] = field(default_factory=dict)
-    sha1: dict[str, str] = field(default_factory=dict)  # as the job recorded it, no listing
+    sha1: dict[str, str | None] = field(default_factory=dict)  # as the job recorded it
     optional: set[str] = field(default_factory=set)  # files of optional paths
