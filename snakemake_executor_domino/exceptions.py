@@ -7,6 +7,8 @@ local Domino's own errors are the server's answers, not the plugin's, and stay a
 
     DominoPluginError
     ├── DominoError            a Domino call failed (domino/errors.py: auth, not found, ...)
+    ├── DatasetAnswerError     a dataset answer in no documented shape (domino/dataset_parse.py)
+    ├── KeyMismatch            downloaded bytes differ from Domino's key (domino/keys.py)
     ├── ConfigurationError     settings or a workflow the user must fix
     │   └── CronError          a cron expression (also a ValueError)
     ├── TransferError          a file cannot be moved (files/transfer.py: too big, links)

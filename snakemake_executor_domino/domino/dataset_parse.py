@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from snakemake_executor_domino.domino.dataset_paths import is_snapshot_path
+from snakemake_executor_domino.exceptions import DominoPluginError
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class DatasetMount:
         return tuple(p for p in self.paths if is_snapshot_path(p))
 
 
-class DatasetAnswerError(ValueError):
+class DatasetAnswerError(DominoPluginError, ValueError):
     """An answer that is not a dataset, snapshot or mount in any documented shape."""
 
 

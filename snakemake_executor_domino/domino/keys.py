@@ -26,6 +26,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from snakemake_executor_domino.exceptions import DominoPluginError
+
 log = logging.getLogger(__name__)
 
 SCHEMES = ("sha1", "git-blob")
@@ -79,7 +81,7 @@ def matching_scheme(key: str | None, digests: dict[str, str]) -> str | None:
     return next((name for name, value in digests.items() if value == key), None)
 
 
-class KeyMismatch(Exception):
+class KeyMismatch(DominoPluginError):
     """A download's bytes do not match Domino's key; the message says why it matters."""
 
 
