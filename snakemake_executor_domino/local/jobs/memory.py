@@ -18,6 +18,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from snakemake_executor_domino.local.jobs.usage import descendants
+
 SAMPLE_SECONDS = 0.1
 BACKSTOP_FACTOR = 2
 # the exit status a job killed for its memory reports, as a container the kernel's OOM
@@ -30,31 +32,9 @@ def backstop(limit_bytes: int | None) -> int | None:
     return None if limit_bytes is None else limit_bytes * BACKSTOP_FACTOR
 
 
-def _children(proc_root: Path) -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in proc_root.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        # the fields after the command name, which may hold spaces and parentheses
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 1:
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    return children
-
-
 def tree(pid: int, proc_root: Path = Path("/proc")) -> list[int]:
     """`pid` and every process descended from it."""
-    children = _children(proc_root)
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, ()))
-    return found
+    return descendants(pid, proc_root)
 
 
 def rss_bytes(pid: int, proc_root: Path = Path("/proc")) -> int:
