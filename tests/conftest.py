@@ -142,6 +142,11 @@ def copy_pipeline(dest: Path) -> Path:
     return dest
 
 
+# on a test that reads `example_run`: its readers share one pytest-xdist worker
+# (--dist loadgroup, pyproject.toml), so the pipeline runs once per session, not per worker
+EXAMPLE_RUN = pytest.mark.xdist_group("example_run")
+
+
 @pytest.fixture(scope="session")
 def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     """`snakemake --executor domino -j 3 score_report.txt` in a copy of workflow/ scripts/
@@ -153,6 +158,20 @@ def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     result = run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt",
                            timeout=300)
     return PipelineRun(project, workdir, result)
+
+
+@pytest.fixture(scope="session")
+def local_pipeline_run(tmp_path_factory) -> Path:
+    """The example pipeline run once by Snakemake's local executor (`--cores 2`, no Domino
+    anywhere in its environment), in a copy; its outputs are the reference that runs
+    through Domino must match. Tests read it and never change it."""
+    workdir = copy_pipeline(tmp_path_factory.mktemp("local-pipeline"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOMINO_", "SNAKEMAKE_"))}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2"], cwd=workdir,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"local pipeline run:\n{result.stdout}\n{result.stderr}"
+    return workdir
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
