@@ -108,14 +108,16 @@ def cli(monkeypatch, capsys) -> Callable[..., Callable[..., str]]:
 @pytest.mark.slow
 def test_scheduled_run_keeps_the_contract(recorded, cli, tmp_path, monkeypatch) -> None:
     """The pipeline as a scheduled job: Snakemake inside a Domino job reaches Domino through
-    the run's own variables (and its token), as in a real scheduled retrain."""
+    the run's own variables (and its token), as in a real scheduled retrain. One rule job
+    (its first step) makes every call a rule job makes; the whole pipeline runs scheduled
+    in tests/schedule/test_pipeline.py."""
     domino, log = recorded
     workdir = copy_pipeline(tmp_path / "pipeline")
     monkeypatch.chdir(workdir)
     run = cli(domino, domino.new_project("contract-sched"))
     pushes = [arg for part in PIPELINE_PARTS for arg in ("--push", part)]
     out = run("schedule", "create", "--cron", "0 3 * * *", *pushes,
-              "--", "snakemake", "--executor", "domino", "-j", "2", "models/forest.pkl")
+              "--", "snakemake", "--executor", "domino", "-j", "2", "results/clean.csv")
     run("schedule", "run", "--wait", out.split("created scheduled job ")[1].split()[0])
     downloads = "file content" if domino.server.config.flavor.content_route else "blob"
     assert_keeps_contract(log, {
