@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import DominoServer, PipelineRun, run_snakemake
+from tests.conftest import EXAMPLE_RUN, DominoServer, PipelineRun, run_snakemake
 from tests.e2e.test_provenance import cli
 
 pytestmark = pytest.mark.slow
@@ -56,6 +56,7 @@ def test_oversized_is_flagged_and_right_size_sizes_from_the_last_peak(
     assert (workdir / "fresh.txt").read_text().strip() == "medium-k8s"
 
 
+@EXAMPLE_RUN
 def test_the_example_pipelines_trace_parses_with_csv(example_run: PipelineRun):
     logged = re.search(r"Domino run (\w+): (\d+) job\(s\)", example_run.result.stderr)
     assert logged, example_run.result.stderr[-3000:]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DominoServer, PipelineRun
+from tests.conftest import EXAMPLE_RUN, DominoServer, PipelineRun
 from tests.web.conftest import logged_in
 
 pytestmark = pytest.mark.slow
@@ -36,6 +36,7 @@ def server_jobs(domino: DominoServer, project: str) -> list:
     return jobs
 
 
+@EXAMPLE_RUN
 def test_provenance_names_the_job_that_made_the_model_and_flags_an_edit(
     example_run: PipelineRun, domino: DominoServer, tmp_path: Path
 ):
@@ -67,6 +68,7 @@ def test_provenance_names_the_job_that_made_the_model_and_flags_an_edit(
     assert f"Domino job #{maker.number}" in flagged.stdout
 
 
+@EXAMPLE_RUN
 def test_run_summary_matches_the_servers_records(example_run: PipelineRun,
                                                  domino: DominoServer):
     logged = re.search(r"Domino run (\w+): (\d+) job\(s\)", example_run.result.stderr)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from snakemake_executor_domino.domino import Job
-from tests.conftest import DominoServer, PipelineRun, run_snakemake
+from tests.conftest import EXAMPLE_RUN, DominoServer, PipelineRun, run_snakemake
 from tests.web.conftest import wait_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -81,6 +81,7 @@ def test_failed_jobs_printed_url_opens_its_page_after_login(domino, project, tmp
     assert page.locator("#log").is_visible()
 
 
+@EXAMPLE_RUN
 def test_successful_job_page_shows_its_outputs_with_text_and_png_inline(pipeline, page,
                                                                         domino, tmp_path):
     project, score = pipeline
@@ -107,6 +108,7 @@ def test_successful_job_page_shows_its_outputs_with_text_and_png_inline(pipeline
     assert target.stat().st_size > 20_000
 
 
+@EXAMPLE_RUN
 def test_file_browser_navigates_and_downloads(pipeline, page, domino):
     project, score = pipeline
     page.goto(f"{domino.url}/u/{project}/browse?commitId={score.output_commit_id}")

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DominoServer, PipelineRun
+from tests.conftest import EXAMPLE_RUN, DominoServer, PipelineRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "run-timeline.png"
 
 
+@EXAMPLE_RUN
 def test_run_page_has_one_bar_per_job_each_opening_its_page(example_run: PipelineRun,
                                                             domino: DominoServer, page,
                                                             tmp_path: Path):
