@@ -22,7 +22,7 @@ from benchmarks import (
     suite_transfer,
     suite_uploads,
 )
-from benchmarks.common import POLL_SECONDS, Context
+from benchmarks.common import DOMINO_JOBS, POLL_SECONDS, Context
 
 SUITES = ("overhead", "polling", "transfer", "uploads", "datasets", "pipeline", "scale")
 
@@ -61,6 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help=f"comma-separated suites to run (default all: {','.join(SUITES)})")
     p.add_argument("--small-cap", type=int, default=8,
                    help="how many jobs the benchmark Domino runs at once on its default tier")
+    p.add_argument("--overhead-jobs", type=int, default=DOMINO_JOBS,
+                   help=f"Snakemake's --jobs for the wide workflow's Domino runs, at most N "
+                   f"(default {DOMINO_JOBS}); below N ready jobs wait for a slot")
     p.add_argument("--scheduler", choices=["ilp", "greedy"], default=None,
                    help="Snakemake's job selector for the wide workflow runs (default: "
                    "Snakemake's own default, ilp)")
@@ -114,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"machine": machine(), "args": {
         "sizes": args.sizes, "active": args.active, "transfer_mib": args.transfer_mib,
         "small_cap": args.small_cap, "poll_seconds": ctx.poll_seconds,
-        "scheduler": args.scheduler}}
+        "scheduler": args.scheduler, "overhead_jobs": args.overhead_jobs}}
     print(f"benchmarking in {root} on {results['machine']}", flush=True)
     try:
         sections = _run_suites(ctx, args, results)
@@ -136,7 +139,7 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
     sections = []
     if "overhead" in args.only:
         print("orchestration overhead and API economy (wide workflow) ...", flush=True)
-        results["overhead"] = suite_overhead.run(ctx, args.sizes)
+        results["overhead"] = suite_overhead.run(ctx, args.sizes, args.overhead_jobs)
         sections.append(("Orchestration overhead: N trivial jobs, Domino executor vs. local "
                          "executor", report.overhead(results["overhead"])))
         sections.append(("API economy: requests per job (wide workflow, server-side counts)",
