@@ -7,6 +7,7 @@ only then renamed into place, so a truncated or corrupted file never appears at 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -26,6 +27,7 @@ from snakemake_executor_domino.domino.errors import (
 )
 from snakemake_executor_domino.domino.http import Http, reason
 from snakemake_executor_domino.domino.keys import (
+    BackgroundDigester,
     Digester,
     Digests,
     KeyMismatch,
@@ -43,6 +45,7 @@ CHUNK = 1024 * 1024
 # for all three passes pulls back ~1.7x faster, with less than half the CPU, than 1 MiB ones
 # (benchmarks/README.md).
 DOWNLOAD_CHUNK = 128 * 1024
+BACKGROUND_HASH_MIN = 8 * 1024 * 1024
 
 
 def sha1_of_file(path: Path) -> str:
@@ -201,13 +204,16 @@ class FileCalls:
         announced = response.headers.get("Content-Length")
         size = expected_size if expected_size is not None else _int_or_none(announced)
         schemes = self.keys.schemes_to_compute() if expected_key else ()
-        digester = Digester(size, (*schemes, "sha1") if expected_sha1 else schemes)
+        schemes = (*schemes, "sha1") if expected_sha1 else schemes
+        # a big file is hashed on another core while the next bytes arrive
+        big = size is None or size > BACKGROUND_HASH_MIN
+        digester = BackgroundDigester(size, schemes) if big and schemes else Digester(size, schemes)
         written = 0
         fd, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
         )
         try:
-            with response, os.fdopen(fd, "wb") as out:
+            with response, os.fdopen(fd, "wb") as out, _closing(digester):
                 try:
                     for chunk in response.iter_content(DOWNLOAD_CHUNK):
                         out.write(chunk)
@@ -234,6 +240,11 @@ class FileCalls:
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
+
+
+def _closing(digester: Digester | BackgroundDigester) -> contextlib.AbstractContextManager:
+    """The background digester's thread ends with the download, however it ends."""
+    return digester if isinstance(digester, BackgroundDigester) else contextlib.nullcontext()
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import re
 import threading
 from dataclasses import dataclass
@@ -51,6 +52,44 @@ class Digester:
 
     def hexdigests(self) -> dict[str, str]:
         return {name: digest.hexdigest() for name, digest in self._hashes.items()}
+
+
+class BackgroundDigester:
+    """A Digester fed from a thread of its own, for big downloads: hashlib lets go of the
+    GIL while it hashes, so the bytes are hashed on another core while the next ones are
+    received and written, instead of in turn. At most `depth` chunks wait, so memory stays
+    flat whatever the file's size. Use it as a context manager; `hexdigests()` waits for
+    every chunk given so far."""
+
+    _DONE = object()
+
+    def __init__(self, size: int | None, schemes: tuple[str, ...] = SCHEMES, depth: int = 64):
+        self._digester = Digester(size, schemes)
+        self._chunks: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._consume, name="digest", daemon=True)
+        self._thread.start()
+
+    def _consume(self) -> None:
+        while (chunk := self._chunks.get()) is not self._DONE:
+            self._digester.update(chunk)  # type: ignore[arg-type]
+
+    def update(self, chunk: bytes) -> None:
+        self._chunks.put(chunk)
+
+    def hexdigests(self) -> dict[str, str]:
+        self.close()
+        return self._digester.hexdigests()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._chunks.put(self._DONE)
+            self._thread.join()
+
+    def __enter__(self) -> BackgroundDigester:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)

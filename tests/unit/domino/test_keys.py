@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 
 import pytest
 
-from snakemake_executor_domino.domino import IntegrityError, file_digests
+from snakemake_executor_domino.domino import IntegrityError, file_digests, keys
 from snakemake_executor_domino.domino.keys import KeyScheme
 from tests.unit.domino.conftest import PROJECT
 
@@ -126,3 +127,17 @@ def test_push_skips_a_file_only_when_a_key_matches_its_bytes(tmp_path):
     keys = KeyScheme()
     keys.unconfirmed = True
     assert keys.same_content(SHA1, digests)  # a match is proof whatever the scheme
+
+
+def test_the_background_digester_hashes_what_the_plain_one_does():
+    data = [os.urandom(128 * 1024) for _ in range(40)] + [b"tail"]
+    size = sum(map(len, data))
+    plain = keys.Digester(size)
+    with keys.BackgroundDigester(size, depth=4) as background:
+        for chunk in data:
+            plain.update(chunk)
+            background.update(chunk)
+        assert background.hexdigests() == plain.hexdigests()
+    assert plain.hexdigests()["sha1"] == hashlib.sha1(b"".join(data)).hexdigest()
+    # closing again (the context's exit) is harmless
+    background.close()
