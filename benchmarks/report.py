@@ -130,7 +130,7 @@ def transfer(results: dict[str, Any]) -> str:
         ])
     runs = len(next(iter(results.values()))["plugin_runs_s"]) if results else 0
     return table(
-        ["file", "curl MiB/s", "plugin MiB/s", "plugin/curl (target >= 0.8)",
+        ["file", "curl MiB/s", "plugin MiB/s", "plugin/curl (target >= 0.9)",
          "pulling process peak RSS MiB, before -> after the pull (target < 150)"],
         rows,
     ) + f"\n\nMedian (best) of {runs} alternating runs each."
