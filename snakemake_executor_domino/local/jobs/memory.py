@@ -20,7 +20,8 @@ from pathlib import Path
 
 from snakemake_executor_domino.local.jobs.usage import descendants
 
-SAMPLE_SECONDS = 0.1
+# five looks a second: each costs about a millisecond of the server per running job
+SAMPLE_SECONDS = 0.2
 BACKSTOP_FACTOR = 2
 # the exit status a job killed for its memory reports, as a container the kernel's OOM
 # killer ended (128 + SIGKILL)
