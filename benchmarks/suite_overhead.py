@@ -27,7 +27,7 @@ from benchmarks.procs import run_measured
 PROBE = [sys.executable, "-m", "benchmarks.cpu_probe"]
 
 
-def run(ctx: Context, sizes: list[int], jobs: int = DOMINO_JOBS) -> dict[str, Any]:
+def run(ctx: Context, sizes: list[int], in_flight: int = DOMINO_JOBS) -> dict[str, Any]:
     projects = [f"bench/wide-{n}" for n in sizes]
     results: dict[str, Any] = {}
     with ctx.server("wide", projects) as server:
@@ -45,8 +45,9 @@ def run(ctx: Context, sizes: list[int], jobs: int = DOMINO_JOBS) -> dict[str, An
             server.reset()
             server_cpu = server.cpu_seconds()
             domino = run_measured(
-                [*PROBE, str(probe), "--executor", "domino", "--jobs", str(min(n, jobs)),
-                 *ctx.wide_args],
+                # one Domino job per Snakemake job: the overhead of each is what is measured
+                [*PROBE, str(probe), "--executor", "domino", "--jobs", str(min(n, in_flight)),
+                 "--domino-pack", "off", *ctx.wide_args],
                 cwd=domino_dir, env=server.snakemake_env(project, ctx.poll_seconds),
                 log=domino_dir / "snakemake.log", timeout=1200,
             ).check(f"Domino run N={n}")
