@@ -44,10 +44,23 @@ def flavored(request, tmp_path_factory) -> Iterator[tuple[DominoServer, Path]]:
 
 
 def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
+    """On each version: the whole pipeline, its tiers and its traffic. On the newest also
+    one model file first, then what a rerun does (on 5.0, a scheduled pipeline's reruns
+    cover it: tests/schedule/test_pipeline.py)."""
     domino, traffic = flavored
+    incremental = domino.server.config.flavor.is_latest
     project = domino.new_project("pipeline")
     workdir = copy_pipeline(tmp_path / "pipeline")
-
+    if incremental:
+        # one model file: only its ancestors run
+        run_snakemake(workdir, domino, project, "models/forest.pkl")
+        assert (workdir / "models/forest.pkl").exists()
+        assert not (workdir / "score_report.txt").exists()
+        assert sorted((rule, wc) for rule, wc, _ in rule_jobs(domino, project)) == [
+            ("clean", ""),
+            ("features", ""),
+            ("fit", "model=forest"),
+        ]
     run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
     report = (workdir / "score_report.txt").read_text()
     for model in ("logistic", "forest", "boosting", "mlp", "ensemble"):
@@ -55,7 +68,6 @@ def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
     assert "<- best" in report
     assert (workdir / "models/forest.pkl").stat().st_size > 0
     assert (workdir / "logs/fit/mlp.log").exists()
-
     first = rule_jobs(domino, project)
     assert sorted(rule for rule, _, _ in first) == sorted(
         ["clean", "features", "combine", "predict", "score"] + ["fit"] * 4
@@ -67,39 +79,26 @@ def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
     assert tiers[("fit", "model=logistic")] == "Small"
     assert tiers[("clean", "")] == "Small"
 
-    # nothing changed: no Domino job at all
-    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
-    assert len(rule_jobs(domino, project)) == len(first)
-
-    # one model's hyperparameters change: that fit and what depends on it rerun
-    time.sleep(1.1)
-    config_path = workdir / "config/config.yaml"
-    config = yaml.safe_load(config_path.read_text())
-    config["models"]["forest"]["params"]["n_estimators"] = 50
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
-    rerun = rule_jobs(domino, project)[len(first) :]
-    assert sorted((rule, wc) for rule, wc, _ in rerun) == [
-        ("combine", ""),
-        ("fit", "model=forest"),
-        ("predict", ""),
-        ("score", ""),
-    ]
+    if incremental:
+        # nothing changed: no Domino job at all
+        run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
+        assert len(rule_jobs(domino, project)) == len(first)
+        # one model's hyperparameters change: that fit and what depends on it rerun
+        time.sleep(1.1)
+        config_path = workdir / "config/config.yaml"
+        config = yaml.safe_load(config_path.read_text())
+        config["models"]["forest"]["params"]["n_estimators"] = 50
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
+        rerun = rule_jobs(domino, project)[len(first) :]
+        assert sorted((rule, wc) for rule, wc, _ in rerun) == [
+            ("combine", ""),
+            ("fit", "model=forest"),
+            ("predict", ""),
+            ("score", ""),
+        ]
     # every request and answer of these runs as Domino documents it (tests/contract/)
     assert_run_keeps_contract(domino, traffic)
-
-
-def test_one_model_file_runs_only_its_ancestors(tmp_path, domino):
-    project = domino.new_project("one-model")
-    workdir = copy_pipeline(tmp_path / "pipeline")
-    run_snakemake(workdir, domino, project, "models/forest.pkl")
-    assert (workdir / "models/forest.pkl").exists()
-    assert not (workdir / "score_report.txt").exists()
-    assert sorted((rule, wc) for rule, wc, _ in rule_jobs(domino, project)) == [
-        ("clean", ""),
-        ("features", ""),
-        ("fit", "model=forest"),
-    ]
 
 
 def test_dag_lists_every_rule_and_runs_nothing(tmp_path, domino):
