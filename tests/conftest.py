@@ -160,10 +160,6 @@ def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     return PipelineRun(project, workdir, result)
 
 
-# on a test that reads `local_pipeline_run`, for the same reason as EXAMPLE_RUN
-LOCAL_PIPELINE_RUN = pytest.mark.xdist_group("local_pipeline_run")
-
-
 @pytest.fixture(scope="session")
 def local_pipeline_run(tmp_path_factory) -> Path:
     """The example pipeline run once by Snakemake's local executor (`--cores 2`, no Domino

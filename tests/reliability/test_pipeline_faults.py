@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LOCAL_PIPELINE_RUN, copy_pipeline
+from tests.conftest import copy_pipeline
 from tests.reliability.conftest import (
     COMPARED,
     FaultyDomino,
@@ -29,8 +29,7 @@ from tests.reliability.conftest import (
     wait_for,
 )
 
-# both tests compare with the session's local run of the pipeline (`baseline`)
-pytestmark = [pytest.mark.slow, LOCAL_PIPELINE_RUN]
+pytestmark = pytest.mark.slow
 
 ALL_KINDS = "500,502,503,429,drop,slow,truncate"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import LOCAL_PIPELINE_RUN, copy_pipeline, unavailable
+from tests.conftest import copy_pipeline, unavailable
 
 RULES = ("all", "clean", "features", "fit", "combine", "predict", "score")
 
@@ -30,7 +30,6 @@ def snakemake(workdir: Path, *args: str, timeout: float = 300) -> subprocess.Com
 
 
 @pytest.mark.slow
-@LOCAL_PIPELINE_RUN
 def test_workflow_runs_and_is_reproducible(
     repo: Path, config: dict, tmp_path: Path, local_pipeline_run: Path
 ) -> None:
