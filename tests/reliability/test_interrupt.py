@@ -150,4 +150,10 @@ def test_start_that_reaches_domino_after_the_signal_is_stopped(faulty, tmp_path)
     assert len(stopped) >= 2, [job_label(j) for j in jobs]
     late = max(stopped, key=lambda j: j.number)
     assert f"{described(job_label(late))} (its start was in flight)" in output, output
-    assert "never started" not in output
+    # a further start still held when Snakemake exited may never reach Domino: then it is
+    # truthfully reported as never started; one that did reach it is among the jobs above,
+    # every one of which ended Stopped
+    if "never started" in output:
+        line = output.split("never started", 1)[1].split("\n", 1)[0]
+        unseen = re.findall(r"\('(snakemake work [^']+)'\)", line)
+        assert unseen and not set(unseen) & {job_label(j) for j in jobs}, output
