@@ -29,7 +29,9 @@ from tests.reliability.conftest import (
     wait_for,
 )
 
-pytestmark = pytest.mark.slow
+# both compare with the session's local run of the pipeline (`baseline`): on one worker
+# it runs once for the two
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("local_pipeline_run")]
 
 ALL_KINDS = "500,502,503,429,drop,slow,truncate"
 
