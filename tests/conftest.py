@@ -24,6 +24,7 @@ class DominoServer:
     server: object  # snakemake_executor_domino.local.server.LocalDomino
     url: str
     api_key: str
+    traffic: Path | None = None  # where the server records its traffic, if it does
 
     def new_project(self, prefix: str = "test") -> str:
         spec = f"tester/{prefix}-{os.getpid()}-{next(_project_counter)}"
@@ -51,11 +52,15 @@ class DominoServer:
 @pytest.fixture(scope="session")
 def domino(tmp_path_factory) -> Iterator[DominoServer]:
     from snakemake_executor_domino.local.server import LocalDomino
+    from tests.contract.recording import start_recording
 
     root = tmp_path_factory.mktemp("domino-state")
-    server = LocalDomino(root).start()
+    # its traffic is recorded: the example run's share is checked against the contract
+    traffic = tmp_path_factory.mktemp("domino-traffic") / "traffic.jsonl"
+    server = start_recording(LocalDomino(root), traffic)
     try:
-        yield DominoServer(server=server, url=server.url, api_key=server.api_key)
+        yield DominoServer(server=server, url=server.url, api_key=server.api_key,
+                           traffic=traffic)
     finally:
         server.stop()
 
@@ -125,6 +130,7 @@ class PipelineRun:
     project: str
     workdir: Path
     result: subprocess.CompletedProcess[str]
+    traffic: Path  # the server's traffic during the run, one JSON line per exchange
 
 
 PIPELINE_PARTS = ("workflow", "scripts", "config", "data")
@@ -155,9 +161,17 @@ def example_run(domino: DominoServer, tmp_path_factory) -> PipelineRun:
     on a copy of the directory instead."""
     project = domino.new_project("penguins")
     workdir = copy_pipeline(tmp_path_factory.mktemp("example-run"))
+    assert domino.traffic is not None
+    before = _recorded(domino.traffic)
     result = run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt",
                            timeout=300)
-    return PipelineRun(project, workdir, result)
+    traffic = workdir.parent / f"{workdir.name}-traffic.jsonl"
+    traffic.write_text("".join(_recorded(domino.traffic)[len(before):]))
+    return PipelineRun(project, workdir, result, traffic)
+
+
+def _recorded(log: Path) -> list[str]:
+    return log.read_text().splitlines(keepends=True) if log.exists() else []
 
 
 @pytest.fixture(scope="session")

@@ -20,22 +20,27 @@ from .checker import Violation, check_record, is_local_extra, match
 
 @contextmanager
 def recording_domino(root: Path, log: Path, flavor: str = "5.0") -> Iterator[LocalDomino]:
-    """A started LocalDomino appending its traffic to `log`; only this server records (the
-    variable is set while it builds its app, then restored)."""
+    """A started LocalDomino appending its traffic to `log`."""
     kwargs: dict[str, Any] = {"user": "tester", "stop_grace_seconds": 1, "api_flavor": flavor}
+    server = start_recording(LocalDomino(root, **kwargs), log)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def start_recording(server: LocalDomino, log: Path) -> LocalDomino:
+    """Start `server` recording its traffic to `log`; only this server records (the
+    variable is set while it builds its app, then restored)."""
     before = os.environ.get(ENV)
     os.environ[ENV] = str(log)
     try:
-        server = LocalDomino(root, **kwargs).start()
+        return server.start()
     finally:
         if before is None:
             os.environ.pop(ENV, None)
         else:
             os.environ[ENV] = before
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def read(log: Path) -> list[dict[str, Any]]:

@@ -63,9 +63,10 @@ class _Ids(dict):
 
 
 def assert_run_keeps_contract(domino: DominoServer, log: Path) -> None:
-    """A workflow run's traffic (recorded by the e2e pipeline test, on each Domino version,
-    so the example pipeline runs once for both): every exchange as documented, the calls a
-    run makes all made; on 5.0 no /api/ route and no job start with a title."""
+    """A workflow run's traffic (recorded in tests/e2e: the session's example run on 5.0,
+    the incremental pipeline runs on latest, a job chain on every flavor): every exchange
+    as documented, the calls a run makes all made; on 5.0 no /api/ route and no job start
+    with a title."""
     flavor = domino.server.config.flavor
     # Domino 5.0 has no content route and keeps no title: files come from v1 blobs, and jobs
     # are named after their start (python-domino 1.2.4 and 1.3.0; domino/versions.py)

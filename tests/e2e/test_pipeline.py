@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import DominoServer, copy_pipeline, run_snakemake
+from tests.conftest import EXAMPLE_RUN, DominoServer, PipelineRun, copy_pipeline, run_snakemake
 from tests.contract.recording import recording_domino
 from tests.contract.test_contract import assert_run_keeps_contract
 
@@ -31,72 +31,82 @@ def rule_jobs(domino: DominoServer, project: str) -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.fixture(scope="module", params=["5.0", "latest"])
-def flavored(request, tmp_path_factory) -> Iterator[tuple[DominoServer, Path]]:
-    """A local Domino answering as Domino 5.0 or 6.3 (docs/local-domino.md, API flavors),
-    recording its traffic for the contract check (tests/contract/). 5.10 is 5.0 plus the
-    two things 6.3 also has (a job's title, the file-content route): the example pipeline
-    runs on the two ends, and a job chain on 5.10 too (test_request_economy.py)."""
-    root = tmp_path_factory.mktemp(f"flavor-{request.param}")
+@pytest.fixture(scope="module")
+def newest(tmp_path_factory) -> Iterator[tuple[DominoServer, Path]]:
+    """A local Domino answering as the newest Domino (6.3; docs/local-domino.md, API
+    flavors), recording its traffic for the contract check (tests/contract/)."""
+    root = tmp_path_factory.mktemp("flavor-latest")
     log = root / "traffic.jsonl"
-    with recording_domino(root / "domino", log, flavor=request.param) as server:
+    with recording_domino(root / "domino", log, flavor="latest") as server:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key), log
 
 
-def test_pipeline_runs_incrementally_through_domino(tmp_path, flavored):
-    """On each version: the whole pipeline, its tiers and its traffic. On the newest also
-    one model file first, then what a rerun does (on 5.0, a scheduled pipeline's reruns
-    cover it: tests/schedule/test_pipeline.py)."""
-    domino, traffic = flavored
-    incremental = domino.server.config.flavor.is_latest
-    project = domino.new_project("pipeline")
-    workdir = copy_pipeline(tmp_path / "pipeline")
-    if incremental:
-        # one model file: only its ancestors run
-        run_snakemake(workdir, domino, project, "models/forest.pkl")
-        assert (workdir / "models/forest.pkl").exists()
-        assert not (workdir / "score_report.txt").exists()
-        assert sorted((rule, wc) for rule, wc, _ in rule_jobs(domino, project)) == [
-            ("clean", ""),
-            ("features", ""),
-            ("fit", "model=forest"),
-        ]
-    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
+def assert_whole_pipeline(workdir: Path, domino: DominoServer, project: str) -> list:
+    """The report, a model and a log are back; one job per rule job, each on its tier.
+    Returns the project's rule jobs."""
     report = (workdir / "score_report.txt").read_text()
     for model in ("logistic", "forest", "boosting", "mlp", "ensemble"):
         assert f"\n{model} " in report
     assert "<- best" in report
     assert (workdir / "models/forest.pkl").stat().st_size > 0
     assert (workdir / "logs/fit/mlp.log").exists()
-    first = rule_jobs(domino, project)
-    assert sorted(rule for rule, _, _ in first) == sorted(
+    jobs = rule_jobs(domino, project)
+    assert sorted(rule for rule, _, _ in jobs) == sorted(
         ["clean", "features", "combine", "predict", "score"] + ["fit"] * 4
     )
-    tiers = {(rule, wc): tier for rule, wc, tier in first}
+    tiers = {(rule, wc): tier for rule, wc, tier in jobs}
     assert tiers[("fit", "model=forest")] == "Medium"
     assert tiers[("fit", "model=boosting")] == "Large"
     assert tiers[("fit", "model=mlp")] == "GPU"
     assert tiers[("fit", "model=logistic")] == "Small"
     assert tiers[("clean", "")] == "Small"
+    return jobs
 
-    if incremental:
-        # nothing changed: no Domino job at all
-        run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
-        assert len(rule_jobs(domino, project)) == len(first)
-        # one model's hyperparameters change: that fit and what depends on it rerun
-        time.sleep(1.1)
-        config_path = workdir / "config/config.yaml"
-        config = yaml.safe_load(config_path.read_text())
-        config["models"]["forest"]["params"]["n_estimators"] = 50
-        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-        run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
-        rerun = rule_jobs(domino, project)[len(first) :]
-        assert sorted((rule, wc) for rule, wc, _ in rerun) == [
-            ("combine", ""),
-            ("fit", "model=forest"),
-            ("predict", ""),
-            ("score", ""),
-        ]
+
+@EXAMPLE_RUN
+def test_the_example_run_on_domino_50_keeps_the_contract(example_run: PipelineRun, domino):
+    """The session's example run (tests/conftest.py) on the 5.0 flavor: the whole pipeline,
+    its tiers, and its traffic as Domino 5.0 documents it (no /api/ route, no title)."""
+    assert domino.server.config.flavor.name == "5.0"
+    assert_whole_pipeline(example_run.workdir, domino, example_run.project)
+    assert_run_keeps_contract(domino, example_run.traffic)
+
+
+def test_pipeline_runs_incrementally_through_domino(tmp_path, newest):
+    """On the newest flavor: one model file first, then the whole pipeline, then what a
+    rerun does (on 5.0 the scheduled pipeline's fires rerun it: tests/schedule/), and the
+    traffic of it all as Domino documents it."""
+    domino, traffic = newest
+    project = domino.new_project("pipeline")
+    workdir = copy_pipeline(tmp_path / "pipeline")
+    # one model file: only its ancestors run
+    run_snakemake(workdir, domino, project, "models/forest.pkl")
+    assert (workdir / "models/forest.pkl").exists()
+    assert not (workdir / "score_report.txt").exists()
+    assert sorted((rule, wc) for rule, wc, _ in rule_jobs(domino, project)) == [
+        ("clean", ""),
+        ("features", ""),
+        ("fit", "model=forest"),
+    ]
+    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
+    first = assert_whole_pipeline(workdir, domino, project)
+    # nothing changed: no Domino job at all
+    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
+    assert len(rule_jobs(domino, project)) == len(first)
+    # one model's hyperparameters change: that fit and what depends on it rerun
+    time.sleep(1.1)
+    config_path = workdir / "config/config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["models"]["forest"]["params"]["n_estimators"] = 50
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    run_snakemake(workdir, domino, project, "-j", "3", "score_report.txt")
+    rerun = rule_jobs(domino, project)[len(first) :]
+    assert sorted((rule, wc) for rule, wc, _ in rerun) == [
+        ("combine", ""),
+        ("fit", "model=forest"),
+        ("predict", ""),
+        ("score", ""),
+    ]
     # every request and answer of these runs as Domino documents it (tests/contract/)
     assert_run_keeps_contract(domino, traffic)
 
