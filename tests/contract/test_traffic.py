@@ -45,11 +45,18 @@ def test_records_requests_and_answers_but_no_credentials(tmp_path, monkeypatch) 
     assert key not in text and "secret-token" not in text
 
 
-def test_records_nothing_unless_asked(tmp_path, domino) -> None:
-    # the shared test server was started without the variable: no recorder in its app
-    app = domino.server._server.config.app
-    app = getattr(app, "app", app)  # under the fault injector, if any
-    assert all(m.cls is not TrafficRecorder for m in app.user_middleware)
+def test_records_nothing_unless_asked(tmp_path, monkeypatch) -> None:
+    # a server started without the variable: no recorder in its app
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    monkeypatch.delenv(ENV, raising=False)
+    server = LocalDomino(tmp_path / "plain").start()
+    try:
+        app = server._server.config.app
+        app = getattr(app, "app", app)  # under the fault injector, if any
+        assert all(m.cls is not TrafficRecorder for m in app.user_middleware)
+    finally:
+        server.stop()
 
 
 def test_a_line_is_written_before_the_answer_is_complete(tmp_path) -> None:
