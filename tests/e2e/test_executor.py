@@ -38,7 +38,9 @@ def basic(tmp_path, domino):
 
 def test_full_workflow_chain_fanout_script_directory_group_logs(basic, domino):
     workdir, project = basic
-    result = run_snakemake(workdir, domino, project)
+    # one Domino job per Snakemake job, counted below: a loaded machine starts jobs slowly
+    # enough for --domino-pack auto to pack some (tests/e2e/test_packing.py)
+    result = run_snakemake(workdir, domino, project, "--domino-pack", "off")
 
     assert (workdir / "upper/a.txt").read_text() == "HELLO A WORLD\nSECOND LINE OF A\n"
     assert (workdir / "counts/b.txt").read_text() == "b 7\n"

@@ -29,8 +29,8 @@ from tests.reliability.conftest import (
     wait_for,
 )
 
-# both compare with the session's local run of the pipeline (`baseline`): on one worker
-# it runs once for the two
+# both compare with the session's local run of the pipeline (`baseline`), as does the
+# workflow test: on one worker it runs once for the three
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("local_pipeline_run")]
 
 ALL_KINDS = "500,502,503,429,drop,slow,truncate"

@@ -30,6 +30,7 @@ def snakemake(workdir: Path, *args: str, timeout: float = 300) -> subprocess.Com
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local_pipeline_run")  # beside the fault tests that read the run too
 def test_workflow_runs_and_is_reproducible(
     repo: Path, config: dict, tmp_path: Path, local_pipeline_run: Path
 ) -> None:
