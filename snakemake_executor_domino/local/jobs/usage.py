@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from snakemake_executor_domino.local.store.database import Store
@@ -78,22 +79,19 @@ def descendants(root: int, proc_root: Path = PROC) -> list[int]:
     """`root` and every process descended from it, `root` first.
 
     Read from the kernel's per-thread lists of children (/proc/PID/task/TID/children),
-    which cost a few reads per process of the tree; the watchdog looks ten times a
+    which cost a few reads per process of the tree; the watchdog looks several times a
     second at every running job, and a scan of all of /proc each time cost a core's
     tenth per job on a busy machine. Where the kernel keeps no such lists
     (CONFIG_PROC_CHILDREN off) every process's parent is read from its stat instead."""
-    if not _has_children_lists(proc_root, root):
-        return _descendants_by_scan(root, proc_root)
+    if _has_children_lists(proc_root, root):
+        children_of = partial(_listed_children, proc_root)
+    else:
+        children_of = _scanned_children(proc_root).get
     found, pending = [], [root]
     while pending:
         pid = pending.pop()
         found.append(pid)
-        for task in _listdir(proc_root / str(pid) / "task"):
-            try:
-                text = (proc_root / str(pid) / "task" / task / "children").read_text()
-            except OSError:
-                continue  # the thread or process ended meanwhile
-            pending.extend(int(child) for child in text.split())
+        pending.extend(children_of(pid) or ())
     return found
 
 
@@ -102,17 +100,23 @@ def _has_children_lists(proc_root: Path, root: int) -> bool:
     return bool(tasks) and (proc_root / str(root) / "task" / tasks[0] / "children").exists()
 
 
-def _descendants_by_scan(root: int, proc_root: Path) -> list[int]:
+def _listed_children(proc_root: Path, pid: int) -> list[int]:
+    children = []
+    for task in _listdir(proc_root / str(pid) / "task"):
+        try:
+            text = (proc_root / str(pid) / "task" / task / "children").read_text()
+        except OSError:
+            continue  # the thread or process ended meanwhile
+        children += [int(child) for child in text.split()]
+    return children
+
+
+def _scanned_children(proc_root: Path) -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in _listdir(proc_root):
         if entry.isdigit() and (fields := _stat(proc_root / entry / "stat")):
             children.setdefault(int(fields[1]), []).append(int(entry))
-    found, pending = [], [root]
-    while pending:
-        pid = pending.pop()
-        found.append(pid)
-        pending.extend(children.get(pid, ()))
-    return found
+    return children
 
 
 def _listdir(path: Path) -> list[str]:
