@@ -7,7 +7,6 @@ only then renamed into place, so a truncated or corrupted file never appears at 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -213,7 +212,7 @@ class FileCalls:
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
         )
         try:
-            with response, os.fdopen(fd, "wb") as out, _closing(digester):
+            with response, os.fdopen(fd, "wb") as out, digester:
                 try:
                     for chunk in response.iter_content(DOWNLOAD_CHUNK):
                         out.write(chunk)
@@ -240,11 +239,6 @@ class FileCalls:
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
-
-
-def _closing(digester: Digester | BackgroundDigester) -> contextlib.AbstractContextManager:
-    """The background digester's thread ends with the download, however it ends."""
-    return digester if isinstance(digester, BackgroundDigester) else contextlib.nullcontext()
 
 
 def _int_or_none(value: str | None) -> int | None:

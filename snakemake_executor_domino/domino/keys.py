@@ -53,6 +53,13 @@ class Digester:
     def hexdigests(self) -> dict[str, str]:
         return {name: digest.hexdigest() for name, digest in self._hashes.items()}
 
+    # a context manager like BackgroundDigester, whose thread must end with the stream
+    def __enter__(self) -> Digester:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
 
 class BackgroundDigester:
     """A Digester fed from a thread of its own, for big downloads: hashlib lets go of the
