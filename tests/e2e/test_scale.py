@@ -58,7 +58,10 @@ def test_refused_starts_are_started_again_without_failing_a_job(limited, tmp_pat
     workdir = tmp_path / "wf"
     workdir.mkdir()
     (workdir / "Snakefile").write_text(SNAKEFILE)
-    result = run_snakemake(workdir, limited, project, "--jobs", "6", "--retries", "0")
+    # one Domino job per Snakemake job, counted below: a loaded machine starts jobs slowly
+    # enough for --domino-pack auto to pack some (tests/e2e/test_packing.py)
+    result = run_snakemake(workdir, limited, project, "--jobs", "6", "--retries", "0",
+                           "--domino-pack", "off")
     for i in range(10):
         assert (workdir / f"out/{i}.txt").read_text() == f"{i}\n"
     log = result.stdout + result.stderr
