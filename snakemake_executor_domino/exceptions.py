@@ -13,6 +13,7 @@ local Domino's own errors are the server's answers, not the plugin's, and stay a
     │   └── CronError          a cron expression (also a ValueError)
     ├── TransferError          a file cannot be moved (files/transfer.py: too big, links)
     ├── ManifestError          what a job left behind cannot be read
+    ├── StartsStopped          a start asked for after Ctrl-C / SIGTERM began cancelling
     └── CliError               `snakemake-domino` input the user can fix
 """
 
@@ -37,6 +38,10 @@ class TransferError(DominoPluginError):
 
 class ManifestError(DominoPluginError):
     """A job's output manifest cannot be read; the message says why."""
+
+
+class StartsStopped(DominoPluginError):
+    """The run is being cancelled: no further Domino job may start (executor's stop gate)."""
 
 
 class CliError(DominoPluginError):

@@ -23,7 +23,11 @@ from snakemake_executor_domino.connection import connect
 from snakemake_executor_domino.domino import (
     Job,
 )
-from snakemake_executor_domino.exceptions import ConfigurationError, DominoPluginError
+from snakemake_executor_domino.exceptions import (
+    ConfigurationError,
+    DominoPluginError,
+    StartsStopped,
+)
 from snakemake_executor_domino.files.outputs import (
     plan_outputs,
     recorder_command,
@@ -143,6 +147,7 @@ class Executor(Starts, RemoteExecutor):
         # this run describes: how cancel_jobs finds and names a start in flight
         self.starting: dict[str, str | None] = {}
         self.labels: dict[str, str] = {}
+        self.open_gate()
         self._pulled_keys: list[str | None] = []
         self.packer = Packer(self, self.pack_setting)  # packing/: many jobs per Domino job
         self.next_seconds_between_status_checks = settings.poll_interval or (
@@ -186,6 +191,8 @@ class Executor(Starts, RemoteExecutor):
         """`held`: a job the packer reported submitted and held back (packing/), now
         started alone; its info is filled in instead of reported again."""
         take_over_sigterm()  # after Snakemake's scheduler has set its own
+        if self.stopping:
+            return  # cancelling (a held job, from the polling loop): nothing may start now
         if held is None and not self.throttle.admit(job, info := SubmittedJobInfo(job)):
             self.report_job_submission(info)  # waits for executions to end (throttle.py)
             return
@@ -215,6 +222,8 @@ class Executor(Starts, RemoteExecutor):
                 )
                 if pushed.uploaded:
                     uploads = f", uploaded {len(pushed.uploaded)} input file(s)"
+        except StartsStopped:
+            return  # cancelling began while this job was being prepared
         except DominoPluginError as exc:
             self.report_job_error(held or SubmittedJobInfo(job), msg=f"{what}: {exc}")
             return
@@ -286,7 +295,7 @@ class Executor(Starts, RemoteExecutor):
             except Exception as exc:  # never let the polling thread die
                 if self._retry_finish(info, exc):
                     yield info
-        for job, info in self.throttle.release():  # new jobs that waited for room
+        for job, info in [] if self.stopping else self.throttle.release():  # waited for room
             try:
                 self.run_job(job, held=info)
             except Exception as exc:  # never let the polling thread die
@@ -343,7 +352,7 @@ class Executor(Starts, RemoteExecutor):
     # ---------------------------------------------------------------- stop
     def cancel_jobs(self, active_jobs: list[SubmittedJobInfo]) -> None:
         seconds = self.workflow.executor_settings.cancel_timeout
-        registry = Registry(starting=dict(self.starting), labels=self.labels)
+        registry = Registry(starting=self.close_gate(), labels=self.labels)
         for info in [*self.submitted.values(), *active_jobs]:
             if info.external_jobid is not None:
                 key = (info.aux or {}).get("key")

@@ -5,11 +5,13 @@ client, journal, throttle, poller, packer and the maps of jobs submitted and sta
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 
 from snakemake_executor_domino.domino import DominoError, DominoNotFound, Job, is_transient
+from snakemake_executor_domino.exceptions import StartsStopped
 from snakemake_executor_domino.job_identity import command_marker, marked_command, marker_in
 
 
@@ -26,13 +28,32 @@ class Starts:
     starting: dict[str, str | None]
     submitted: dict[str, SubmittedJobInfo]
     _forget: Any  # the executor's: drop a job from what it polls
+    # Set once cancelling begins: the polling thread starts held jobs too, and a start it
+    # sent after cancel_jobs had read `starting` would run on, stopped by no one.
+    stopping = False
+    _gate: threading.Lock
+
+    def open_gate(self) -> None:
+        """Starts may go ahead (the executor's __post_init__)."""
+        self.stopping = False
+        self._gate = threading.Lock()
+
+    def close_gate(self) -> dict[str, str | None]:
+        """No start from now on; the starts in flight (title -> journal key), which the
+        caller must find and stop."""
+        with self._gate:
+            self.stopping = True
+            return dict(self.starting)
 
     def _start(self, key: str, title: str, what: str, command: str, **where) -> Job:
-        # recorded before the start: a crash before its answer leaves the title, and an
-        # interrupt meanwhile finds the job by it
-        self.journal.starting(key, title)
-        self.labels[title] = what
-        self.starting[title] = key
+        with self._gate:
+            if self.stopping:
+                raise StartsStopped(f"{what}: not started, the run is being cancelled")
+            # recorded before the start: a crash before its answer leaves the title, and
+            # an interrupt meanwhile finds the job by it
+            self.journal.starting(key, title)
+            self.labels[title] = what
+            self.starting[title] = key
         try:
             domino_job = self.client.start_job(
                 marked_command(command, title), title=title, marker=command_marker(title),
@@ -76,6 +97,8 @@ class Starts:
         aux = info.aux or {}
         if "start" not in aux:
             return False
+        if self.stopping:
+            return True  # cancelling: it stays as it is, refused and never restarted
         if self.packer.retarget(info):  # its pack was started again for another member
             return True
         key, title, what, command = aux["start"]

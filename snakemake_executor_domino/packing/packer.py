@@ -22,7 +22,7 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 
 from snakemake_executor_domino.command import portable_command, with_cores
 from snakemake_executor_domino.domino import Job
-from snakemake_executor_domino.exceptions import DominoPluginError
+from snakemake_executor_domino.exceptions import DominoPluginError, StartsStopped
 from snakemake_executor_domino.files.outputs import MANIFEST_DIR
 from snakemake_executor_domino.finishing import Outcome
 from snakemake_executor_domino.job_identity import describe_job, local_inputs, run_marker
@@ -89,6 +89,8 @@ class Packer:
     def release(self) -> None:
         """Each polling cycle: judge the held jobs again; start them as packs or alone,
         or keep holding them. Never raises (it runs in the polling loop)."""
+        if self.ex.stopping:
+            return  # cancelling: held jobs stay held, nothing starts
         with self._lock:
             held, self.held = self.held, []
         for group in grouping.by_placement(held, lambda c: c.placement.key_part()):
@@ -185,6 +187,8 @@ class Packer:
     def _start_or_fail(self, members: list[Candidate], why: str, slots: int) -> None:
         try:
             self._start(members, why, slots)
+        except StartsStopped:
+            pass  # cancelling began meanwhile: the members were never started
         except DominoPluginError as exc:
             for c in members:
                 self.ex.report_job_error(c.info, msg=f"{describe_job(c.job)}: {exc}")

@@ -144,11 +144,6 @@ def test_start_that_reaches_domino_after_the_signal_is_stopped(faulty, tmp_path)
         "paths=^POST /v4/jobs/start$,rate=1,kinds=slow,when=before,delay=6",
         second_start_held,
         setup=False,
-        # one start in flight at a time: with packing, held jobs are also started from
-        # the polling loop, each held 6 s here, and on a loaded machine the exit then
-        # outlasted the test's minute: a slow exit the executor still has, not this
-        # test's subject
-        pack="off",
     )
     assert returncode != 0 and took < 30
     stopped = assert_every_job_stopped(jobs, output, sent_ms)
