@@ -186,9 +186,30 @@ def test_ctrl_c_stops_every_started_job(tmp_path, domino):
     assert "stopped 3 Domino job(s)" in output
 
 
-def test_secret_never_written(basic, domino):
-    workdir, project = basic
+# one run with every debug line, read by the tests below (on one xdist worker)
+VERBOSE_RUN = pytest.mark.xdist_group("executor_verbose_run")
+
+
+@pytest.fixture(scope="module")
+def verbose_run(tmp_path_factory, domino):
+    project = domino.new_project("basic")
+    workdir = copy_workflow("basic", tmp_path_factory.mktemp("verbose"))
     result = run_snakemake(workdir, domino, project, "--printshellcmds", "--verbose")
+    return workdir, project, result
+
+
+@VERBOSE_RUN
+def test_snakemakes_rate_limit_rechecks_share_one_timer(verbose_run):
+    """planning_rounds.py is applied to the scheduler driving the run: without it every
+    planning round books a re-check of its own, and they multiply while jobs wait."""
+    _, _, result = verbose_run
+    said = "Snakemake's rate-limit re-checks share one timer per"
+    assert (result.stdout + result.stderr).count(said) == 1, result.stderr[-3000:]
+
+
+@VERBOSE_RUN
+def test_secret_never_written(verbose_run, domino):
+    workdir, project, result = verbose_run
     key = domino.api_key
     assert key not in result.stdout and key not in result.stderr
     for path in workdir.rglob("*"):

@@ -1,0 +1,68 @@
+"""Snakemake's rate-limit re-checks share one timer per boundary (planning_rounds.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from snakemake.scheduling.job_scheduler import JobScheduler
+
+from snakemake_executor_domino.planning_rounds import QUANTUM, Rechecks, coalesce_rechecks
+
+
+def releases(semaphore: threading.Semaphore, rechecks: Rechecks) -> int:
+    """Wake-ups the re-checks gave, once none is pending any more (a timer wakes the
+    scheduler before it stops counting as pending)."""
+    woken = 0
+    deadline = time.monotonic() + 30
+    while rechecks.pending() and time.monotonic() < deadline:
+        woken += semaphore.acquire(timeout=0.05)
+    while semaphore.acquire(blocking=False):
+        woken += 1
+    return woken
+
+
+def test_many_asks_within_a_quantum_wake_the_scheduler_once_or_twice():
+    semaphore = threading.Semaphore(0)
+    rechecks = Rechecks(semaphore.release)
+    for _ in range(50):  # 50 planning rounds, each asking for a re-check soon
+        rechecks.ask(0.01)
+    # every ask rounds up to a boundary; 50 quick asks straddle at most one boundary
+    assert 1 <= rechecks.pending() <= 2
+    assert 1 <= releases(semaphore, rechecks) <= 2
+
+
+def test_a_recheck_never_comes_before_it_was_asked_for():
+    semaphore = threading.Semaphore(0)
+    rechecks = Rechecks(semaphore.release)
+    asked = time.monotonic()
+    rechecks.ask(0.3)
+    assert semaphore.acquire(timeout=30)
+    assert time.monotonic() - asked >= 0.3
+    # one ask later than the pending boundary gets a timer of its own
+    rechecks.ask(QUANTUM * 3)
+    rechecks.ask(0.0)
+    assert rechecks.pending() == 2
+
+
+def test_applies_to_snakemakes_own_scheduler_once():
+    """A canary for Snakemake upgrades: its JobScheduler still has the method and the
+    semaphore this replaces, and the replacement is what its scheduling loop calls."""
+    scheduler = object.__new__(JobScheduler)
+    scheduler._open_jobs = threading.Semaphore(0)
+    said: list[str] = []
+    rechecks = coalesce_rechecks(scheduler, said.append)
+    assert rechecks is not None and len(said) == 1
+    assert coalesce_rechecks(scheduler, said.append) is rechecks and len(said) == 1
+    scheduler._schedule_reevalutation(0)
+    scheduler._schedule_reevalutation(0)
+    assert 1 <= releases(scheduler._open_jobs, rechecks) <= 2
+
+
+def test_a_scheduler_of_another_shape_is_left_alone():
+    class Other:
+        pass
+
+    said: list[str] = []
+    assert coalesce_rechecks(Other(), said.append) is None and said == []
+    assert coalesce_rechecks(None, said.append) is None
