@@ -37,6 +37,8 @@ CALLS: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"^/api/projects/v1/projects/.+/content$", "download_file"),
         ("GET", r"^/v1/projects/[^/]+/[^/]+/blobs/", "download_file"),
         ("POST", r"^/v4/jobs/[^/]+/name$", "name_job"),
+        ("GET", r"^/v4/jobs/[^/]+/runtimeExecutionDetails$", "runtime_details"),
+        ("GET", r"^/v4/jobs/jobs/[^/]+/usage$", "job_usage"),
         ("POST", r"^/v4/jobs/start$", "start_job"),
         ("POST", r"^/v4/jobs/stop$", "stop_job"),
         ("GET", r"^/v4/jobs$", "list_jobs"),

@@ -64,6 +64,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--overhead-jobs", type=int, default=DOMINO_JOBS,
                    help=f"Snakemake's --jobs for the wide workflow's Domino runs, at most N "
                    f"(default {DOMINO_JOBS}); below N ready jobs wait for a slot")
+    p.add_argument("--overhead-flavor", default="5.0", choices=("5.0", "5.10", "latest"),
+                   help="which Domino version's API the wide workflow's local Domino answers "
+                   "(default 5.0's, which needs the most requests per job)")
     p.add_argument("--scheduler", choices=["ilp", "greedy"], default=None,
                    help="Snakemake's job selector for the wide workflow runs (default: "
                    "Snakemake's own default, ilp)")
@@ -117,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"machine": machine(), "args": {
         "sizes": args.sizes, "active": args.active, "transfer_mib": args.transfer_mib,
         "small_cap": args.small_cap, "poll_seconds": ctx.poll_seconds,
-        "scheduler": args.scheduler, "overhead_jobs": args.overhead_jobs}}
+        "scheduler": args.scheduler, "overhead_jobs": args.overhead_jobs,
+        "overhead_flavor": args.overhead_flavor}}
     print(f"benchmarking in {root} on {results['machine']}", flush=True)
     try:
         sections = _run_suites(ctx, args, results)
@@ -139,7 +143,8 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
     sections = []
     if "overhead" in args.only:
         print("orchestration overhead and API economy (wide workflow) ...", flush=True)
-        results["overhead"] = suite_overhead.run(ctx, args.sizes, args.overhead_jobs)
+        results["overhead"] = suite_overhead.run(ctx, args.sizes, args.overhead_jobs,
+                                                 args.overhead_flavor)
         sections.append(("Orchestration overhead: N trivial jobs, Domino executor vs. local "
                          "executor", report.overhead(results["overhead"])))
         sections.append(("API economy: requests per job (wide workflow, server-side counts)",

@@ -10,10 +10,14 @@ CALLS = [
     ("list_files", "list files (push check, pull index)"),
     ("upload_file", "upload file"),
     ("start_job", "start job"),
+    ("name_job", "name job (5.0: a start takes no title)"),
     ("list_jobs", "list jobs (poll)"),
     ("get_job", "get job (poll fallback)"),
     ("download_file", "download file (pull)"),
+    ("runtime_details", "runtime details (run record: tier, environment)"),
+    ("job_usage", "usage samples (run record, where the job's answer has none)"),
     ("setup", "version, project, tiers (once per run)"),
+    ("other", "anything else"),
 ]
 SETUP_CALLS = ("version", "find_project", "hardware_tiers")
 
@@ -76,6 +80,9 @@ def api_per_job(results: dict[str, Any]) -> str:
             req = r["requests"]
             if call == "setup":
                 count = sum(req.get(c, {}).get("requests", 0) for c in SETUP_CALLS)
+            elif call == "other":
+                named = {c for c, _ in CALLS} | set(SETUP_CALLS)
+                count = sum(v.get("requests", 0) for c, v in req.items() if c not in named)
             else:
                 count = req.get(call, {}).get("requests", 0)
             cells.append(f"{count / r['n']:.2f}")

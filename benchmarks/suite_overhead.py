@@ -27,10 +27,11 @@ from benchmarks.procs import run_measured
 PROBE = [sys.executable, "-m", "benchmarks.cpu_probe"]
 
 
-def run(ctx: Context, sizes: list[int], in_flight: int = DOMINO_JOBS) -> dict[str, Any]:
+def run(ctx: Context, sizes: list[int], in_flight: int = DOMINO_JOBS,
+        flavor: str = "5.0") -> dict[str, Any]:
     projects = [f"bench/wide-{n}" for n in sizes]
     results: dict[str, Any] = {}
-    with ctx.server("wide", projects) as server:
+    with ctx.server("wide", projects, ["--flavor", flavor]) as server:
         for n, project in zip(sizes, projects, strict=True):
             print(f"  wide workflow, N={n}: local executor ...", flush=True)
             local_dir = write_wide_workflow(ctx.dir(f"wide-{n}-local"), n)
