@@ -46,6 +46,8 @@ def test_usage_is_served_in_domino_50s_shape(api: Api, server) -> None:
     assert sample["memory"] == record.peak_memory_bytes
     assert sample["timestamp"] == done["stageTime"]["completedTime"]
     assert api.get(f"/v4/jobs/jobs/{'0' * 24}/usage").status_code == 404
+    # and in the Job itself (5.0's nullable JobUsageInJob), so no extra call is needed
+    assert done["usage"] == {"cpu": sample["cpu"], "memory": sample["memory"]}
 
 
 def test_a_job_that_never_ran_has_no_usage_samples(api: Api) -> None:
@@ -58,6 +60,7 @@ def test_a_job_that_never_ran_has_no_usage_samples(api: Api) -> None:
     blocker = api.start("sleep 60", overrideHardwareTierId="unused-k8s")
     api.wait(blocker["id"], "Running")
     queued = api.start("sleep 60", overrideHardwareTierId="unused-k8s")
+    assert "usage" not in api.get(f"/v4/jobs/{queued['id']}").json()
     stop(queued["id"])
     stop(blocker["id"])
     assert api.job(queued["id"])["stageTime"]["runStartTime"] is None

@@ -64,7 +64,20 @@ def job(j: Job, flavor: Flavor) -> dict[str, Any]:
     }
     if flavor.job_has_project_id:
         body["projectId"] = j.project_id
+    used = usage_in_job(j)
+    if used is not None:  # Job.usage is nullable: only a finished, measured job has one
+        body["usage"] = used
     return body
+
+
+def usage_in_job(j: Job) -> dict[str, Any] | None:
+    """5.0's JobUsageInJob {cpu, memory}. Domino documents no units; the local Domino
+    serves cpu as cores (the job's CPU time over its running time) and memory as bytes
+    (its peak), the reading the client takes, here and in its usage samples."""
+    if j.cpu_seconds is None or j.started_ms is None or j.completed_ms is None:
+        return None
+    seconds = max(j.completed_ms - j.started_ms, 1) / 1000
+    return {"cpu": round(j.cpu_seconds / seconds, 4), "memory": j.peak_memory_bytes or 0}
 
 
 def runtime_details(

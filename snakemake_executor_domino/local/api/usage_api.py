@@ -1,10 +1,9 @@
 """GET /v4/jobs/jobs/{jobId}/usage (5.0 getResourceUsage): what a job used, in Domino 5.0's
 JobResourceUsage shape, a list of {cpu, memory, timestamp} samples.
 
-Domino documents no units; the local Domino serves cpu as cores (the job's CPU time over
-its running time) and memory as bytes (its peak), the reading the client takes. It keeps
-no series, only what the runner measured (local/jobs/usage.py), so a finished, measured job has one
-sample at its end and any other job none.
+Units as in the job's own `usage` (job_shapes.usage_in_job). The local Domino keeps no
+series, only what the runner measured (local/jobs/usage.py), so a finished, measured job
+has one sample at its end and any other job none.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from fastapi import Request
 
 from snakemake_executor_domino.local.api.api_errors import not_found
 from snakemake_executor_domino.local.api.auth import backend
+from snakemake_executor_domino.local.api.job_shapes import usage_in_job
 from snakemake_executor_domino.local.store.rows import Job, NotFound
 
 
@@ -27,11 +27,5 @@ def job_usage(request: Request, jobId: str) -> list[dict[str, Any]]:  # noqa: N8
 
 
 def samples(job: Job) -> list[dict[str, Any]]:
-    if job.cpu_seconds is None or job.started_ms is None or job.completed_ms is None:
-        return []
-    seconds = max(job.completed_ms - job.started_ms, 1) / 1000
-    return [{
-        "cpu": round(job.cpu_seconds / seconds, 4),
-        "memory": job.peak_memory_bytes or 0,
-        "timestamp": job.completed_ms,
-    }]
+    used = usage_in_job(job)
+    return [] if used is None else [{**used, "timestamp": job.completed_ms}]
