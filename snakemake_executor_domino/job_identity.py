@@ -35,6 +35,31 @@ def job_title(job: JobExecutorInterface, run_id: str) -> str:
     return " ".join(part for part in parts if part)
 
 
+def pack_title(size: int, rules: str, marker: str) -> str:
+    """The title of a pack's Domino job (packing/): how many Snakemake jobs it runs."""
+    return f"snakemake pack of {size} ({rules}) {marker}"
+
+
+_PACK_TITLE = re.compile(r"^snakemake pack of (\d+) ")
+
+
+def snakemake_jobs(title: str, command: str) -> str:
+    """How many Snakemake jobs a Domino job runs, as `jobs list` shows it: a pack's size,
+    1 for one job, "group" for a group job, "" for a job this plugin did not start. A job
+    with no title (its name not set yet on a Domino before 5.5) says so from its marker."""
+    if title:
+        pack = _PACK_TITLE.match(title)
+        if pack:
+            return pack.group(1)
+        if not (title.startswith("snakemake ") and "[run " in title):
+            return ""
+        return "group" if title.startswith("snakemake group ") else "1"
+    marker = marker_in(command)
+    if not marker:
+        return ""
+    return "pack" if re.search(r"-p\d+ try \d+\]$", marker) else "1"
+
+
 # A submission's marker also ends its command, as a shell comment: Domino before 5.5 keeps
 # no title from a start, but every version returns the command (`jobRunCommand`).
 COMMAND_MARK = "# snakemake-domino "

@@ -71,6 +71,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from snakemake_executor_domino.job_identity import snakemake_jobs
+
     client = _client(args)
     if args.limit < 1:
         _fail("--limit must be at least 1")
@@ -80,7 +82,9 @@ def list_command(args: argparse.Namespace) -> int:
         which = "" if args.status == "all" else f"{args.status} "
         print(f"no {which}jobs in {client.owner}/{client.project_name}", file=out)
         return 0
-    rows: list[tuple[str, ...]] = [("#", "STATUS", "TIER", "STARTED", "DURATION", "TITLE")]
+    # JOBS: the Snakemake jobs each ran (a pack's size; packing/)
+    rows: list[tuple[str, ...]] = [
+        ("#", "STATUS", "TIER", "STARTED", "DURATION", "JOBS", "TITLE")]
     for job in map(partial(_with_tier, client), jobs):
         rows.append((
             str(job.number if job.number is not None else "?"),
@@ -88,9 +92,10 @@ def list_command(args: argparse.Namespace) -> int:
             job.tier_name or job.tier_id or "",
             clock(job.started_ms or job.submitted_ms),
             duration(run_time(job)),
+            snakemake_jobs(job.title, job.command),
             job.title or job.command,
         ))
-    _print_table(rows, right_aligned={0, 4}, out=out)
+    _print_table(rows, right_aligned={0, 4, 5}, out=out)
     if total > len(jobs):
         print(f"({len(jobs)} of {total} jobs; --limit shows more)", file=out)
     return 0

@@ -25,7 +25,12 @@ from snakemake_executor_domino.domino import Job
 from snakemake_executor_domino.exceptions import DominoPluginError, StartsStopped
 from snakemake_executor_domino.files.outputs import MANIFEST_DIR
 from snakemake_executor_domino.finishing import Outcome
-from snakemake_executor_domino.job_identity import describe_job, local_inputs, run_marker
+from snakemake_executor_domino.job_identity import (
+    describe_job,
+    local_inputs,
+    pack_title,
+    run_marker,
+)
 from snakemake_executor_domino.packing import (
     grouping,
     member_outcome,
@@ -211,7 +216,7 @@ class Packer:
         pushed = ex.transfer.push([*dict.fromkeys(inputs), RUNNER, spec])
         rules = ", ".join(sorted({c.job.rule.name for c in members}))
         marker = f"{run_marker(ex.run_id)}{pack_id} try 1]"
-        title = f"snakemake pack of {len(members)} ({rules}) {marker}"
+        title = pack_title(len(members), rules, marker)
         what = f"pack {pack_id}"
         command = f"{ex.get_python_executable()} {RUNNER} {spec}"
         pack_key = job_key(command, placement.key_part(), {e["key"]: "" for e in entries})

@@ -40,7 +40,7 @@ def test_list_prints_what_the_server_holds(domino, project, env, capsys):
 
     assert main(["jobs", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["#", "STATUS", "TIER", "STARTED", "DURATION", "TITLE"]
+    assert lines[0].split() == ["#", "STATUS", "TIER", "STARTED", "DURATION", "JOBS", "TITLE"]
     assert lines[1].split()[:3] == ["2", "Failed", "Medium"]
     assert lines[1].endswith("the bad one")
     assert lines[2].split()[:3] == ["1", "Succeeded", "Small"]
@@ -52,6 +52,19 @@ def test_list_prints_what_the_server_holds(domino, project, env, capsys):
 
     assert main(["jobs", "list", "--limit", "1"]) == 0
     assert "(1 of 2 jobs" in capsys.readouterr().out
+
+
+def test_list_shows_how_many_snakemake_jobs_each_ran(domino, project, env, capsys):
+    client = domino.client(project)
+    pack = "snakemake pack of 3 (touch) [run r1 job r1-p1 try 1]"
+    single = "snakemake touch i=1 [run r1 job 4 try 1]"
+    for title in (pack, single):
+        wait_job(client, client.start_job("true", title=title).id, ("Succeeded",))
+
+    assert main(["jobs", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    jobs = lines[0].index("JOBS")
+    assert [line[jobs:jobs + 4].strip() for line in lines[1:]] == ["1", "3"]
 
 
 def test_the_tier_comes_from_runtime_details_where_the_job_names_none(
