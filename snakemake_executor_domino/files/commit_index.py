@@ -5,6 +5,10 @@ shared by every reader: a job's manifest, outputs and logs, and a pack's members
 all come back from one output commit. `Known` remembers which commit holds the files this
 run pulled back or uploaded: a job whose every input came from one commit, unchanged here
 since, starts at that commit without listing anything.
+
+A pack's Domino job leaves its records and small outputs in one archive (packing/
+member_runner.py, bundle.tar); while its members are pulled back, that archive's files
+are `bundled` here, read from memory instead of from Domino, one request per pack.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from snakemake_executor_domino.domino import DominoClient, DominoNotFound, FileEntry
+from snakemake_executor_domino.files.pack_bundle import unpacked
 
 KEPT_COMMITS = 64  # listings of this many recent commits stay in memory
 
@@ -60,6 +65,7 @@ class CommitIndexes:
         self.client = client
         self.kept = kept
         self._indexes: OrderedDict[str, CommitIndex] = OrderedDict()
+        self._bundles: dict[str, dict[str, bytes]] = {}  # commit id -> path -> content
         self._lock = threading.Lock()
 
     def get(self, commit_id: str) -> CommitIndex:
@@ -70,7 +76,32 @@ class CommitIndexes:
                 self._indexes.popitem(last=False)
             return index
 
+    def add_bundle(self, commit_id: str, path: str) -> int:
+        """Read the archive at `path` of the commit once; its files answer for the commit
+        until drop_bundle. The number of files it holds (0: none there, or unreadable)."""
+        data = self.small_bytes(commit_id, path)
+        files = unpacked(data) if data is not None else {}
+        if files:
+            with self._lock:
+                self._bundles[commit_id] = files
+        return len(files)
+
+    def drop_bundle(self, commit_id: str | None) -> None:
+        with self._lock:
+            self._bundles.pop(commit_id or "", None)
+
+    def bundled(self, commit_id: str, path: str) -> bytes | None:
+        with self._lock:
+            return self._bundles.get(commit_id, {}).get(os.path.normpath(path))
+
     def small_text(self, commit_id: str, path: str) -> str | None:
+        """A small file of a commit as text, None if it holds none."""
+        data = self.bundled(commit_id, path)
+        if data is None:
+            data = self.small_bytes(commit_id, path)
+        return None if data is None else data.decode("utf-8", errors="replace")
+
+    def small_bytes(self, commit_id: str, path: str) -> bytes | None:
         """A small file of a commit, None if it holds none: fetched by its path where
         Domino serves files so (one request), else found in its directory's listing."""
         by_path = self.client.reads_by_path()
@@ -88,7 +119,8 @@ class CommitIndexes:
                 if not by_path:
                     raise  # listed, yet not served
                 return None
-            return local.read_text(encoding="utf-8", errors="replace")
+            return local.read_bytes()
+
 
 
 class Known:

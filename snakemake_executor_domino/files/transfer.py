@@ -34,6 +34,7 @@ from snakemake_executor_domino.files.outputs import (
     outside_links_error,
     parse_manifest,
 )
+from snakemake_executor_domino.files.pack_bundle import write_bundled
 from snakemake_executor_domino.files.shared import SharedPaths
 
 log = logging.getLogger(__name__)
@@ -309,10 +310,13 @@ class Transfer:
             found.links[link] = manifest.links[link]
             return True
         recorded = manifest.under(path)
-        if recorded.files is not None and self.client.reads_by_path() and all(
+        if recorded.files is not None and all(
             sha1 for _, sha1 in recorded.files.values()
-        ):
-            # the job recorded every file here, with its SHA-1: fetched by path, no listing
+        ) and (self.client.reads_by_path() or all(
+            self.indexes.bundled(index.commit_id, item) is not None for item in recorded.files
+        )):
+            # the job recorded every file here, with its SHA-1: fetched by path (or read
+            # from its pack's archive), no listing
             if not recorded.files and path not in recorded.dirs:
                 return False
             for item, (size, sha1) in recorded.files.items():
@@ -367,6 +371,9 @@ class Transfer:
 
     def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None) -> None:
         target = self.workdir / entry.path
+        if sha1 and write_bundled(self.indexes.bundled(commit_id, entry.path), target,
+                                   entry.size, sha1):
+            return  # it came in its pack's archive (commit_index.py)
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,
             expected_sha1=sha1,

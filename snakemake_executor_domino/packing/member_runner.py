@@ -6,8 +6,12 @@ uses the standard library only: the job's compute environment has Snakemake, not
 plugin. SPEC is the pack's JSON (packer.py writes it): cores, mem_mb and the members, each
 with name, label, command, threads and mem_mb. Beside SPEC it writes `<name>.log` per
 member and `status.json` (every ended member's exit status and times, rewritten as each
-ends). The runner exits 1 when a member failed, so Domino's job page shows the pack failed,
-and 0 when all succeeded; either way the output commit holds every member's record.
+ends). Once every member has ended it also writes `bundle.tar`: status.json, the member
+logs, each succeeded member's output manifest and the small files that manifest records,
+so the executor brings a pack's records and small outputs back in one download instead of
+one per file (each file still checked against the SHA-1 its member recorded). The runner
+exits 1 when a member failed, so Domino's job page shows the pack failed, and 0 when all
+succeeded; either way the output commit holds every member's record.
 
 A member's command is Snakemake's own (`PYTHON -m snakemake ARGS && RECORDER`). Where
 PYTHON is the runner's own interpreter, the runner imports Snakemake once and forks each
@@ -27,11 +31,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 import traceback
 from types import ModuleType
 
 STATUS_FILE = "status.json"
+BUNDLE_FILE = "bundle.tar"
+BUNDLED_FILE_MAX = 1 << 20  # an output up to this size travels in the bundle
+BUNDLE_MAX = 32 << 20  # and the bundle holds at most this much of them
 MODULES_FILE = ".modules"
 SHELL_SPECIAL = set(";|&<>`$(){}\n")
 
@@ -47,7 +55,8 @@ class Pack:
         self.dir = os.path.dirname(spec_path)
         self.cores = max(1.0, float(spec.get("cores") or 1))
         self.mem_mb = spec.get("mem_mb")
-        self.waiting = list(spec["members"])
+        self.members = list(spec["members"])
+        self.waiting = list(self.members)
         self.running: dict[int, tuple[dict, int]] = {}
         self.shells: dict[int, subprocess.Popen] = {}
         self.ended: dict[str, dict] = {}
@@ -118,8 +127,31 @@ class Pack:
             pid, status = os.wait()
             if pid in self.running:
                 self._end(pid, exit_code(status))
+        self._write_bundle()
         failed = sorted(name for name, s in self.ended.items() if s["exit"] != 0)
         return 1 if failed else 0
+
+    def _write_bundle(self) -> None:
+        """bundle.tar (see the module's docstring); a file that cannot be read is left
+        out, to be fetched on its own."""
+        paths = [os.path.join(self.dir, STATUS_FILE)]
+        paths += [os.path.join(self.dir, f"{m['name']}.log") for m in self.members]
+        room = BUNDLE_MAX
+        for member in self.members:
+            manifest = member.get("manifest")
+            if self.ended.get(member["name"], {}).get("exit") != 0 or not manifest:
+                continue
+            paths.append(manifest)
+            for path, (size, sha1) in recorded_files(manifest).items():
+                if sha1 and size <= min(BUNDLED_FILE_MAX, room) and is_inside(path):
+                    paths.append(path)
+                    room -= size
+        target = os.path.join(self.dir, BUNDLE_FILE)
+        with tarfile.open(target + ".part", "w") as bundle:
+            for path in dict.fromkeys(paths):
+                if os.path.isfile(path) and not os.path.islink(path):
+                    bundle.add(path, arcname=os.path.normpath(path), recursive=False)
+        os.replace(target + ".part", target)
 
     def stop(self, signum: int, _frame: object) -> None:
         """Domino stops the job: stop every member, record them, end."""
@@ -131,6 +163,22 @@ class Pack:
         for pid in list(self.running):
             self._end(pid, exit_code(os.waitpid(pid, 0)[1]))
         sys.exit(128 + signum)
+
+
+def recorded_files(manifest: str) -> dict[str, tuple[int, str | None]]:
+    """The regular files a member's output manifest records (files/outputs.py)."""
+    try:
+        with open(manifest, encoding="utf-8") as f:
+            files = json.load(f).get("files") or {}
+        return {str(p): (int(v[0]), v[1]) for p, v in files.items()}
+    except (OSError, ValueError, TypeError, AttributeError, IndexError):
+        return {}
+
+
+def is_inside(path: str) -> bool:
+    """A project path (not absolute, not climbing out): what an output commit holds."""
+    norm = os.path.normpath(path)
+    return not os.path.isabs(norm) and norm != ".." and not norm.startswith("../")
 
 
 def snakemake_call(command: str) -> tuple[list[str], str] | None:

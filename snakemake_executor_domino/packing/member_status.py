@@ -1,5 +1,6 @@
 """What a pack's members left in its Domino job's output commit: status.json (each ended
-member's exit status and times, member_runner.py) and one log per member."""
+member's exit status and times, member_runner.py), one log per member, and bundle.tar,
+which holds those and the members' small outputs, read first (one request per pack)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from snakemake_executor_domino.domino import Job
 from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.commit_index import CommitIndexes
-from snakemake_executor_domino.packing.member_runner import STATUS_FILE
+from snakemake_executor_domino.packing.member_runner import BUNDLE_FILE, STATUS_FILE
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class PackRecords:
         """Every ended member's status; {} when the job left no commit or no status."""
         with self._lock:
             if job.id not in self._statuses:
+                if job.output_commit_id is not None:  # a runner before bundles left none
+                    self.indexes.add_bundle(job.output_commit_id, f"{pack_dir}/{BUNDLE_FILE}")
                 text = self.text(job, f"{pack_dir}/{STATUS_FILE}")
                 self._statuses[job.id] = parse_status(text) if text is not None else {}
             return self._statuses[job.id]
@@ -68,6 +71,7 @@ class PackRecords:
         """A small file of a commit, None if it holds none."""
         return None if commit_id is None else self.indexes.small_text(commit_id, path)
 
-    def forget(self, job_id: str) -> None:
+    def forget(self, job: Job) -> None:
         with self._lock:
-            self._statuses.pop(job_id, None)
+            self._statuses.pop(job.id, None)
+        self.indexes.drop_bundle(job.output_commit_id)

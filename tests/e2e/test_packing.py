@@ -15,6 +15,7 @@ import pytest
 
 from snakemake_executor_domino.local.jobs.deployment_limits import DeploymentLimits
 from tests.conftest import DominoServer, run_snakemake, snakemake_env
+from tests.contract.recording import read
 
 pytestmark = pytest.mark.slow
 
@@ -47,9 +48,16 @@ def workflow(tmp_path: Path, snakefile: str) -> Path:
     return workdir
 
 
+def downloads(domino: DominoServer) -> int:
+    """File downloads the shared server has answered so far (by path or by blob key)."""
+    return sum(1 for r in read(domino.traffic)
+               if "/blobs/" in r["path"] or r["path"].endswith("/content"))
+
+
 def test_a_failing_member_fails_alone(domino, tmp_path):
     project = domino.new_project("pack")
     workdir = workflow(tmp_path, FAILING)
+    before = downloads(domino)
     result = run_snakemake(workdir, domino, project, "--jobs", "4", "--domino-pack", "4",
                            "--retries", "0", "--keep-going", check=False)
     log = result.stdout + result.stderr
@@ -66,6 +74,9 @@ def test_a_failing_member_fails_alone(domino, tmp_path):
     assert saved and "no such thing: boom" in saved[0].read_text(), log
     assert "Domino pack" in log and "packed because --domino-pack 4" in log
     assert "for 4 Snakemake jobs, 4 of them in 1 pack(s)" in log
+    # the members' manifests, outputs, logs and statuses came in the pack's one archive;
+    # the failed member's rule log alone is fetched by itself (it recorded no manifest)
+    assert downloads(domino) - before <= 2, downloads(domino) - before
     code = "import sys; from snakemake_executor_domino.cli import main; sys.exit(main())"
     shown = subprocess.run([sys.executable, "-c", code, "provenance", "out/1.txt"],
                            cwd=workdir, capture_output=True, text=True, timeout=60)

@@ -1,0 +1,44 @@
+"""A pack's archive of records and small outputs (packing/member_runner.py, bundle.tar),
+read into memory once per pack, and a file of it written where a download would put it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tarfile
+import tempfile
+from pathlib import Path
+
+
+def unpacked(data: bytes) -> dict[str, bytes]:
+    """The regular files of a tar archive by normalised path; {} if it is unreadable. The
+    names are only looked up, never written to: an archive cannot place a file anywhere."""
+    files: dict[str, bytes] = {}
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+            for member in archive:
+                content = archive.extractfile(member) if member.isfile() else None
+                if content is not None:
+                    files[os.path.normpath(member.name)] = content.read()
+    except (tarfile.TarError, OSError, EOFError):
+        return {}
+    return files
+
+
+def write_bundled(data: bytes | None, target: Path, size: int, sha1: str) -> bool:
+    """Write a file from its pack's archive as a download would (a temp file beside it,
+    renamed); False, writing nothing, unless it is exactly what the job recorded."""
+    if data is None or len(data) != size or hashlib.sha1(data).hexdigest() != sha1.lower():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                    suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
