@@ -24,7 +24,7 @@ import threading
 import time
 from typing import Any
 
-QUANTUM = 0.5  # seconds
+QUANTUM = 1.0  # seconds: the default --max-jobs-per-timespan is per second
 METHOD = "_schedule_reevalutation"  # sic: Snakemake's spelling
 
 
