@@ -44,7 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="N for the scale suite's wide workflow (default 200,1000; quick: 6)")
     p.add_argument("--scale-samples", type=int, default=None,
                    help="samples of the scale suite's per-sample workflow (default 100; "
-                   "quick: 2)")
+                   "quick: 1)")
     p.add_argument("--scale-latency", default=None, metavar="SECONDS[:JITTER]",
                    help="the scale suite's start latency (default 45:15, the realistic "
                    "profile's; quick: 0.5)")
@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="executions quota (default 25, realistic; quick: 2)")
     p.add_argument("--scale-queue", type=int, default=None,
                    help="queue limit (default 50, realistic; quick: 2)")
+    p.add_argument("--scale-job-seconds", type=float, default=0,
+                   help="how long each job of the scale suite's wide workflow sleeps "
+                   "(default 0: trivial jobs)")
     p.add_argument("--scale-flavor", default="5.0", choices=("5.0", "5.10", "latest"),
                    help="the Domino version whose API the scale suite's server answers in "
                    "(default 5.0, the oldest documented; docs/local-domino.md)")
@@ -83,7 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.dataset_mib = args.dataset_mib or (1 if q else 2048)
     args.scale_sizes = args.scale_sizes or ([6] if q else [200, 1000])
     if args.scale_samples is None:
-        args.scale_samples = 2 if q else 100
+        args.scale_samples = 1 if q else 100
     args.scale_latency = args.scale_latency or ("0.5" if q else "45:15")
     args.scale_quota = args.scale_quota or (2 if q else 25)
     args.scale_queue = args.scale_queue if args.scale_queue is not None else (2 if q else 50)
@@ -180,7 +183,7 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
         print("scale: a deployment's start latency, quota and queue limit ...", flush=True)
         results["scale"] = suite_scale.run(
             ctx, args.scale_sizes, args.scale_samples, args.scale_latency, args.scale_quota,
-            args.scale_queue, args.scale_jobs, args.scale_flavor,
+            args.scale_queue, args.scale_jobs, args.scale_flavor, args.scale_job_seconds,
         )
         sections.append(("Scale: a deployment's start latency, executions quota and queue "
                          "limit", suite_scale.report(results["scale"])))

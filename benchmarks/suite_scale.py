@@ -62,13 +62,16 @@ rule all:
 
 rule touch:
     output: "out/{i}.txt"
-    shell: "touch {output}"
+    shell: "__SLEEP__touch {output}"
 """
 
 
-def workloads(sizes: list[int], samples: int) -> list[tuple[str, str, int]]:
-    """(name, Snakefile, Snakemake jobs without `all`)."""
-    found = [(f"wide N={n}", WIDE.replace("__N__", str(n)), n) for n in sizes]
+def workloads(sizes: list[int], samples: int, job_seconds: float = 0
+              ) -> list[tuple[str, str, int]]:
+    """(name, Snakefile, Snakemake jobs without `all`); wide jobs sleep `job_seconds` first."""
+    wide = WIDE.replace("__SLEEP__", f"sleep {job_seconds:g}; " if job_seconds else "")
+    each = f" ({job_seconds:g} s each)" if job_seconds else ""
+    found = [(f"wide N={n}{each}", wide.replace("__N__", str(n)), n) for n in sizes]
     if samples:
         found.append((f"{samples} samples x 4 rules + fan-in",
                       SAMPLES.replace("__S__", str(samples)), samples * 4 + 1))
@@ -76,13 +79,13 @@ def workloads(sizes: list[int], samples: int) -> list[tuple[str, str, int]]:
 
 
 def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, queue: int,
-        jobs: int, flavor: str = "5.0") -> dict[str, Any]:
+        jobs: int, flavor: str = "5.0", job_seconds: float = 0) -> dict[str, Any]:
     limits = ["--start-latency", latency, "--executions-quota", str(quota),
               "--queue-limit", str(queue), "--flavor", flavor]
     seconds = float(latency.split(":")[0])
     results: dict[str, Any] = {"latency": latency, "quota": quota, "queue": queue,
                                "jobs": jobs, "flavor": flavor, "runs": []}
-    for name, snakefile, count in workloads(sizes, samples):
+    for name, snakefile, count in workloads(sizes, samples, job_seconds):
         slug = name.split()[0] + str(count)
         local_dir = _workflow(ctx.dir(f"scale-{slug}-local"), snakefile)
         print(f"  {name}: local executor ...", flush=True)
@@ -136,7 +139,7 @@ def _workflow(directory: Path, snakefile: str) -> Path:
 
 def _outputs_made(work: Path, name: str, samples: int, sizes: list[int]) -> bool:
     if name.startswith("wide"):
-        n = int(name.split("=")[1])
+        n = int(name.split("=")[1].split()[0])
         return all((work / "out" / f"{i}.txt").exists() for i in range(n))
     return (work / "summary.txt").exists() and all(
         (work / "qc" / f"{s}.txt").exists() for s in range(samples))

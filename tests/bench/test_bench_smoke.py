@@ -64,7 +64,7 @@ def test_quick_scale_suite_holds_what_must_hold_at_any_speed(tmp_path):
     assert "### Scale: a deployment's start latency" in result.stdout
     scale = numbers["scale"]
     assert {(r["workload"], r["pack"]) for r in scale["runs"]} == {
-        (w, p) for w in ("wide N=6", "2 samples x 4 rules + fan-in") for p in ("auto", "off")
+        (w, p) for w in ("wide N=6", "1 samples x 4 rules + fan-in") for p in ("auto", "off")
     }
     for run in scale["runs"]:
         assert run["outputs_made"] and run["failed"] == 0, run
