@@ -147,11 +147,16 @@ class Pack:
                     paths.append(path)
                     room -= size
         target = os.path.join(self.dir, BUNDLE_FILE)
-        with tarfile.open(target + ".part", "w") as bundle:
-            for path in dict.fromkeys(paths):
-                if os.path.isfile(path) and not os.path.islink(path):
-                    bundle.add(path, arcname=os.path.normpath(path), recursive=False)
-        os.replace(target + ".part", target)
+        try:
+            with tarfile.open(target + ".part", "w") as bundle:
+                for path in dict.fromkeys(paths):
+                    if os.path.isfile(path) and not os.path.islink(path):
+                        bundle.add(path, arcname=os.path.normpath(path), recursive=False)
+            os.replace(target + ".part", target)
+        except (OSError, tarfile.TarError) as exc:  # the members' work stands without it
+            print(f"pack: no bundle ({exc}); the executor fetches each file", flush=True)
+            if os.path.exists(target + ".part"):
+                os.remove(target + ".part")
 
     def stop(self, signum: int, _frame: object) -> None:
         """Domino stops the job: stop every member, record them, end."""
