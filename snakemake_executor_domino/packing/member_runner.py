@@ -151,11 +151,12 @@ class Pack:
             with tarfile.open(target + ".part", "w") as bundle:
                 for path in dict.fromkeys(paths):
                     if os.path.isfile(path) and not os.path.islink(path):
-                        bundle.add(path, arcname=os.path.normpath(path), recursive=False)
+                        # named as the project (the working directory) holds it
+                        bundle.add(path, arcname=os.path.relpath(path), recursive=False)
             os.replace(target + ".part", target)
         except (OSError, tarfile.TarError) as exc:  # the members' work stands without it
             print(f"pack: no bundle ({exc}); the executor fetches each file", flush=True)
-            if os.path.exists(target + ".part"):
+            if os.path.isfile(target + ".part"):
                 os.remove(target + ".part")
 
     def stop(self, signum: int, _frame: object) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from snakemake_executor_domino.files.pack_bundle import unpacked
 from snakemake_executor_domino.packing import member_runner
 from snakemake_executor_domino.packing.member_status import parse_status
 
@@ -82,3 +83,33 @@ def test_only_a_plain_snakemake_command_of_this_python_is_forked():
                   f"{python} -m snakemake > $OUT", f"{python} -m pytest", "/no/python -m snakemake",
                   f"{python} -m snakemake 'unclosed"):
         assert member_runner.snakemake_call(other) is None, other
+
+
+def test_the_bundle_holds_records_manifests_and_small_outputs(tmp_path):
+    """bundle.tar: what the executor reads back of the pack, in one download."""
+    manifest = {"files": {"one.txt": [4, "x"], "big.bin": [2 << 20, "y"],
+                          "/elsewhere.txt": [1, "z"], "unhashed.txt": [1, None]}}
+    write = (f"echo one > one.txt; head -c {2 << 20} /dev/zero > big.bin; echo u > "
+             f"unhashed.txt; mkdir -p m; echo '{json.dumps(manifest)}' > m/m1.json")
+    result = run_pack(tmp_path, 1, [{**member("m1", write), "manifest": "m/m1.json"},
+                                    {**member("m2", "exit 4"), "manifest": "m/m2.json"}])
+    assert result.returncode == 1, result.stderr
+    files = unpacked((tmp_path / "pack" / "bundle.tar").read_bytes())
+    # no big file, no path outside the project, no file without its SHA-1 to check it by
+    assert set(files) == {"pack/status.json", "pack/m1.log", "pack/m2.log", "m/m1.json",
+                          "one.txt"}
+    assert files["one.txt"] == b"one\n"
+
+
+def test_a_bundle_that_cannot_be_written_fails_no_member(tmp_path):
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "bundle.tar.part").mkdir()  # in the way of the archive
+    spec = tmp_path / "pack" / "spec.json"
+    spec.write_text(json.dumps({"cores": 1, "mem_mb": None,
+                                "members": [member("m1", "echo one > one.txt")]}))
+    result = subprocess.run([sys.executable, member_runner.__file__, str(spec)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "pack: no bundle" in result.stdout
+    assert not (tmp_path / "pack" / "bundle.tar").exists()
+    assert (tmp_path / "one.txt").read_text() == "one\n"
