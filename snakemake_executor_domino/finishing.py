@@ -18,12 +18,7 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 from snakemake_executor_domino.domino import DominoClient, DominoError, Job, is_transient
 from snakemake_executor_domino.domino.retry import BUDGETS
 from snakemake_executor_domino.exceptions import DominoPluginError
-from snakemake_executor_domino.files.outputs import (
-    OutputPlan,
-    archive_path,
-    members,
-    plan_outputs,
-)
+from snakemake_executor_domino.files.outputs import OutputPlan, members, plan_outputs
 from snakemake_executor_domino.files.transfer import OutsideLinkError, Transfer
 from snakemake_executor_domino.job_identity import describe_job, save_job_log, tail
 from snakemake_executor_domino.placement.escalation import Escalations
@@ -86,20 +81,11 @@ class Finisher:
 
     def _pull_outputs(self, commit: str, plan: OutputPlan) -> list[str]:
         """Bring back what a succeeded job left of its declared files; the missing ones."""
-        indexes = self.transfer.indexes
-        # the manifest and small outputs in one archive (outputs.py), unless the job's
-        # pack has brought them already (packing/)
-        own = indexes.bundled(commit, plan.manifest) is None and indexes.add_bundle(
-            commit, archive_path(plan.manifest)) > 0
-        try:
-            manifest = self.transfer.read_manifest(commit, plan.manifest)
-            _, missing = self.transfer.pull(
-                commit, plan.required, optional=plan.optional, manifest=manifest
-            )
-            self.transfer.pull(commit, [], optional=plan.logs, manifest=manifest)
-        finally:
-            if own:
-                indexes.drop_bundle(commit)
+        manifest = self.transfer.read_manifest(commit, plan.manifest)
+        _, missing = self.transfer.pull(
+            commit, plan.required, optional=plan.optional, manifest=manifest
+        )
+        self.transfer.pull(commit, [], optional=plan.logs, manifest=manifest)
         return missing
 
     def _failed(

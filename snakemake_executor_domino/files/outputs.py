@@ -11,11 +11,9 @@ manifest in an output commit always belongs to that job.
 
 The manifest also lists the regular files the job left, with their sizes and, up to
 HASHED_MAX bytes, their SHA-1: where Domino serves a file by its path (5.10+), a job's
-outputs come back with no directory listing at all, checked against what the job recorded.
-Bigger files are listed as before, for Domino's own key. Beside the manifest the job writes
-`<name>.json.tar`, the manifest and every output file up to ARCHIVED_MAX bytes, so a job
-with small outputs costs one download in all; a bigger file, or one the archive lacks,
-is downloaded on its own.
+outputs come back with no directory listing at all (one request for the manifest, one per
+file), checked against what the job recorded. Bigger files are listed as before, for
+Domino's own key.
 
 Which outputs are demanded follows Snakemake's own rules: a `pipe()` or `service()` output
 is never a file in a commit, a `temp()` output the job deleted as unneeded
@@ -42,7 +40,6 @@ MANIFEST_DIR = ".snakemake/domino_outputs"
 OPTIONAL_FLAGS = ("pipe", "service", "nodelocal")
 
 HASHED_MAX = 16 * 2**20  # files up to this size get their SHA-1 recorded in the job
-ARCHIVED_MAX = 64 * 2**10  # files up to this size also travel in the manifest's archive
 
 # Runs in the job after Snakemake succeeded, in the project's working directory:
 # argv = manifest path, then every declared path. One line without single quotes, so it
@@ -50,7 +47,7 @@ ARCHIVED_MAX = 64 * 2**10  # files up to this size also travel in the manifest's
 # (st_mode&73: 73 is 0o111, any executable bit.)
 _RECORDER = ";".join(
     [
-        "import hashlib,json,os,sys,tarfile",
+        "import hashlib,json,os,sys",
         "m,*o=sys.argv[1:]",
         "w=lambda p:[p]+[os.path.join(r,x) for r,d,f in os.walk(p) for x in d+f]"
         " if os.path.isdir(p) and not os.path.islink(p) else [p]",
@@ -65,12 +62,6 @@ _RECORDER = ";".join(
         "z=dict(root=os.getcwd(),links=L,dirs=D,executables=X,files=F)",
         "os.makedirs(os.path.dirname(m),exist_ok=True)",
         'open(m,"w").write(json.dumps(z))',
-        'T=tarfile.open(m+".tar","w")',
-        "T.add(m,arcname=os.path.normpath(m),recursive=False)",
-        "[T.add(q,arcname=os.path.normpath(q),recursive=False) for q,v in F.items()"
-        f" if v[1] and v[0]<={ARCHIVED_MAX} and not os.path.isabs(q)"
-        ' and not os.path.normpath(q).startswith("..")]',
-        "T.close()",
     ]
 )
 
@@ -135,11 +126,6 @@ def manifest_path(job: JobExecutorInterface) -> str:
     spec = " ".join(encode_target_jobs_cli_args(job.get_target_spec()))
     name = hashlib.sha1(spec.encode()).hexdigest()[:20]
     return f"{MANIFEST_DIR}/{name}.json"
-
-
-def archive_path(manifest: str) -> str:
-    """Where the recorder archives the manifest with the job's small outputs."""
-    return f"{manifest}.tar"
 
 
 def recorder_command(python: str, plan: OutputPlan, paths: Iterable[str]) -> str:

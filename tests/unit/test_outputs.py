@@ -16,13 +16,11 @@ from snakemake_interface_executor_plugins.utils import TargetSpec
 from snakemake_executor_domino.files import outputs
 from snakemake_executor_domino.files.outputs import (
     ManifestError,
-    archive_path,
     link_target,
     parse_manifest,
     plan_outputs,
     recorder_command,
 )
-from snakemake_executor_domino.files.pack_bundle import unpacked
 
 
 class Flagged(str):
@@ -165,24 +163,6 @@ def test_recorder_lists_every_regular_file_with_size_and_sha1(tmp_path):
     (tmp_path / "l").unlink()
     again = _record(tmp_path, ["a.txt"])
     assert again["links"] == {} and list(again["files"]) == ["a.txt"]
-
-
-def test_recorder_archives_the_manifest_with_the_small_outputs(tmp_path):
-    """One download brings a job's manifest and small outputs back (files/pack_bundle.py
-    reads the archive); a file over ARCHIVED_MAX, or outside the project, stays out."""
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out/small.txt").write_text("small\n")
-    (tmp_path / "out/big.bin").write_bytes(b"x" * (outputs.ARCHIVED_MAX + 1))
-    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.txt"
-    outside.write_text("elsewhere")
-    paths = ["out", str(outside)]
-    manifest = _record(tmp_path, paths)
-    plan = plan_outputs(FakeJob(output=paths))
-    archive = tmp_path / archive_path(plan.manifest)
-    files = unpacked(archive.read_bytes())
-    assert set(files) == {plan.manifest, "out/small.txt"}
-    assert json.loads(files[plan.manifest]) == manifest
-    assert files["out/small.txt"] == b"small\n"
 
 
 def test_recorder_leaves_the_sha1_of_big_files_to_domino(tmp_path, monkeypatch):
