@@ -282,7 +282,9 @@ class Transfer:
         executables = set(manifest.executables)
         for item in list(found.files.values()):
             try:
-                self._pull_one(commit_id, item, found.sha1.get(item.path))
+                recorded = (manifest.files or {}).get(item.path)
+                self._pull_one(commit_id, item, found.sha1.get(item.path),
+                               recorded[1] if recorded else None)
             except DominoNotFound:
                 if item.path not in found.sha1:
                     raise  # listed, yet not served: not a missing output
@@ -310,13 +312,10 @@ class Transfer:
             found.links[link] = manifest.links[link]
             return True
         recorded = manifest.under(path)
-        if recorded.files is not None and all(
+        if recorded.files is not None and self.client.reads_by_path() and all(
             sha1 for _, sha1 in recorded.files.values()
-        ) and (self.client.reads_by_path() or all(
-            self.indexes.bundled(index.commit_id, item) is not None for item in recorded.files
-        )):
-            # the job recorded every file here, with its SHA-1: fetched by path (or read
-            # from its pack's archive), no listing
+        ):
+            # the job recorded every file here, with its SHA-1: fetched by path, no listing
             if not recorded.files and path not in recorded.dirs:
                 return False
             for item, (size, sha1) in recorded.files.items():
@@ -369,10 +368,23 @@ class Transfer:
         os.symlink(target, temp)
         os.replace(temp, local)
 
-    def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None) -> None:
+    def _in_commit(self, commit_id: str, entry: FileEntry) -> bool:
+        """Whether the commit holds the file: a pack's archive was written inside the job,
+        before Domino kept what .dominoignore excludes out of the commit, and the commit is
+        what downstream jobs see. Listed entries say so; else its directory's listing,
+        read once per commit, does."""
+        if entry.key is not None or self.indexes.bundled(commit_id, entry.path) is None:
+            return True
+        return self.indexes.get(commit_id).entry(entry.path) is not None
+
+    def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None,
+                  recorded: str | None = None) -> None:
+        """`sha1`: what the download is checked against (no listing gave a key);
+        `recorded`: the SHA-1 the job recorded, what a file from an archive must match."""
         target = self.workdir / entry.path
-        if sha1 and write_bundled(self.indexes.bundled(commit_id, entry.path), target,
-                                   entry.size, sha1):
+        check = sha1 or recorded
+        if check and self._in_commit(commit_id, entry) and write_bundled(
+                self.indexes.bundled(commit_id, entry.path), target, entry.size, check):
             return  # it came in its pack's archive (commit_index.py)
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,

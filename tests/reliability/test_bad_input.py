@@ -141,6 +141,27 @@ def test_job_that_succeeded_without_its_output_is_an_error(faulty, tmp_path):
     assert not (tmp_path / "a.txt").exists()
 
 
+def test_a_packed_job_whose_output_was_kept_out_of_the_commit_fails_alone(faulty_latest,
+                                                                          tmp_path):
+    # the pack's archive was written inside the job, before Domino left out what
+    # .dominoignore excludes: the commit, which downstream jobs see, decides (on a Domino
+    # that serves files by path, where no listing is read otherwise)
+    faulty = faulty_latest
+    project = faulty.new_project("ignored-packed-output")
+    (tmp_path / "Snakefile").write_text(
+        'rule all:\n    input: "kept.txt", "ignored.txt"\n'
+        'rule w:\n    output: "{name}.txt"\n    shell: "echo {wildcards.name} > {output}"\n'
+    )
+    (tmp_path / ".dominoignore").write_text("ignored.txt\n")
+    result, output = run(tmp_path, faulty, project, "--jobs", "2", "--domino-pack", "2",
+                         "--keep-going")
+    assert result.returncode != 0, output
+    assert "packed because --domino-pack 2" in output
+    assert "succeeded, but its output commit holds no ignored.txt" in output
+    assert (tmp_path / "kept.txt").read_text() == "kept\n"
+    assert not (tmp_path / "ignored.txt").exists()
+
+
 def test_output_over_the_size_limit_is_not_pulled_back(faulty, tmp_path):
     project = faulty.new_project("big-output")
     (tmp_path / "Snakefile").write_text(
