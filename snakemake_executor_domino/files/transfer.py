@@ -373,9 +373,7 @@ class Transfer:
         before Domino kept what .dominoignore excludes out of the commit, and the commit is
         what downstream jobs see. Listed entries say so; else its directory's listing,
         read once per commit, does."""
-        if entry.key is not None or self.indexes.bundled(commit_id, entry.path) is None:
-            return True
-        return self.indexes.get(commit_id).entry(entry.path) is not None
+        return entry.key is not None or self.indexes.get(commit_id).entry(entry.path) is not None
 
     def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None,
                   recorded: str | None = None) -> None:
@@ -383,8 +381,9 @@ class Transfer:
         `recorded`: the SHA-1 the job recorded, what a file from an archive must match."""
         target = self.workdir / entry.path
         check = sha1 or recorded
-        if check and self._in_commit(commit_id, entry) and write_bundled(
-                self.indexes.bundled(commit_id, entry.path), target, entry.size, check):
+        bundled = self.indexes.bundled(commit_id, entry.path) if check else None
+        if bundled is not None and self._in_commit(commit_id, entry) and write_bundled(
+                bundled, target, entry.size, check):
             return  # it came in its pack's archive (commit_index.py)
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,

@@ -23,7 +23,7 @@ from snakemake_interface_executor_plugins.executors.base import SubmittedJobInfo
 from snakemake_executor_domino.command import portable_command, with_cores
 from snakemake_executor_domino.domino import Job
 from snakemake_executor_domino.exceptions import DominoPluginError, StartsStopped
-from snakemake_executor_domino.files.outputs import MANIFEST_DIR, plan_outputs
+from snakemake_executor_domino.files.outputs import MANIFEST_DIR, manifest_path
 from snakemake_executor_domino.finishing import Outcome
 from snakemake_executor_domino.job_identity import (
     describe_job,
@@ -210,7 +210,7 @@ class Packer:
             entries.append({"name": name, "key": c.key, "label": describe_job(c.job),
                             "command": c.command, "threads": threads_of(c.job),
                             "mem_mb": c.placement.ask.mem_mb,
-                            "manifest": plan_outputs(c.job).manifest})
+                            "manifest": manifest_path(c.job)})
             inputs += c.files
             c.aux = self._aux(c, pack_id, name)
         spec = self._write_spec(pack_dir, placement, entries)
