@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="executions quota (default 25, realistic; quick: 2)")
     p.add_argument("--scale-queue", type=int, default=None,
                    help="queue limit (default 50, realistic; quick: 2)")
+    p.add_argument("--scale-request-latency", type=int, default=None, metavar="MS",
+                   help="every answer of the scale suite's server delayed this long (default "
+                   "80, realistic; quick: 0)")
     p.add_argument("--scale-job-seconds", type=float, default=0,
                    help="how long each job of the scale suite's wide workflow sleeps "
                    "(default 0: trivial jobs)")
@@ -91,6 +94,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.scale_quota = args.scale_quota or (2 if q else 25)
     args.scale_queue = args.scale_queue if args.scale_queue is not None else (2 if q else 50)
     args.scale_jobs = args.scale_jobs or (8 if q else 100)
+    if args.scale_request_latency is None:
+        args.scale_request_latency = 0 if q else 80
     return args
 
 
@@ -184,6 +189,7 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
         results["scale"] = suite_scale.run(
             ctx, args.scale_sizes, args.scale_samples, args.scale_latency, args.scale_quota,
             args.scale_queue, args.scale_jobs, args.scale_flavor, args.scale_job_seconds,
+            args.scale_request_latency,
         )
         sections.append(("Scale: a deployment's start latency, executions quota and queue "
                          "limit", suite_scale.report(results["scale"])))

@@ -79,11 +79,14 @@ def workloads(sizes: list[int], samples: int, job_seconds: float = 0
 
 
 def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, queue: int,
-        jobs: int, flavor: str = "5.0", job_seconds: float = 0) -> dict[str, Any]:
+        jobs: int, flavor: str = "5.0", job_seconds: float = 0,
+        request_latency_ms: int = 0) -> dict[str, Any]:
     limits = ["--start-latency", latency, "--executions-quota", str(quota),
-              "--queue-limit", str(queue), "--flavor", flavor]
+              "--queue-limit", str(queue), "--request-latency", str(request_latency_ms),
+              "--flavor", flavor]
     seconds = float(latency.split(":")[0])
     results: dict[str, Any] = {"latency": latency, "quota": quota, "queue": queue,
+                               "request_latency_ms": request_latency_ms,
                                "jobs": jobs, "flavor": flavor, "runs": []}
     for name, snakefile, count in workloads(sizes, samples, job_seconds):
         slug = name.split()[0] + str(count)
