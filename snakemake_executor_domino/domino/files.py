@@ -8,16 +8,16 @@ only then renamed into place, so a truncated or corrupted file never appears at 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from glob import escape as glob_escape
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import requests
 
+from snakemake_executor_domino.atomic_write import replacing
 from snakemake_executor_domino.domino import parse, routes, versions
 from snakemake_executor_domino.domino.errors import (
     DominoNotFound,
@@ -38,6 +38,7 @@ from snakemake_executor_domino.domino.retry import BUDGETS
 from snakemake_executor_domino.domino.retry import attempts as retry_attempts
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHUNK = 1024 * 1024
 # Downloads go socket -> SHA-1 -> file chunk by chunk; a chunk that stays in the CPU cache
@@ -170,16 +171,31 @@ class FileCalls:
         start; nothing but a verified file ever appears at `target`. Returns the number of
         bytes written.
         """
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # temp files of a download that a killed earlier run left behind
-        for stale in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
-            stale.unlink(missing_ok=True)
+        def once() -> int:
+            with replacing(target) as out:
+                return self._download_once(
+                    commit_id, project_path, out, expected_size, expected_key, expected_sha1
+                )
+
+        return self._retried(project_path, attempts, once)
+
+    def read_file(
+        self, commit_id: str, project_path: str, *, expected_size: int | None = None,
+        expected_key: str | None = None, attempts: int = 4,
+    ) -> bytes:
+        """A small file's bytes, checked as `download_file` checks them, held in memory."""
+        def once() -> bytes:
+            buffer = io.BytesIO()
+            self._download_once(commit_id, project_path, buffer, expected_size, expected_key)
+            return buffer.getvalue()
+
+        return self._retried(project_path, attempts, once)
+
+    def _retried(self, project_path: str, attempts: int, once: Callable[[], T]) -> T:
         budget = replace(BUDGETS["download"], tries=attempts)
         for attempt in retry_attempts(budget):
             try:
-                return self._download_once(
-                    commit_id, project_path, target, expected_size, expected_key, expected_sha1
-                )
+                return once()
             except (DominoTransientError, IntegrityError) as exc:
                 if attempt.last:
                     raise
@@ -190,11 +206,13 @@ class FileCalls:
         self,
         commit_id: str,
         project_path: str,
-        target: Path,
+        out: BinaryIO,
         expected_size: int | None,
         expected_key: str | None,
         expected_sha1: str | None = None,
     ) -> int:
+        """One transfer into `out`; raises, so that the caller discards what it wrote,
+        unless every size and digest Domino or the job stated matches."""
         label = f"download {project_path} from commit {commit_id[:12]}"
         response = self.http.request(
             "GET", self.content_path(commit_id, project_path, expected_key),
@@ -208,37 +226,29 @@ class FileCalls:
         big = size is None or size > BACKGROUND_HASH_MIN
         digester = BackgroundDigester(size, schemes) if big and schemes else Digester(size, schemes)
         written = 0
-        fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
-        try:
-            with response, os.fdopen(fd, "wb") as out, digester:
-                try:
-                    for chunk in response.iter_content(DOWNLOAD_CHUNK):
-                        out.write(chunk)
-                        digester.update(chunk)
-                        written += len(chunk)
-                except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                    raise DominoTransientError(f"{label}: transfer broke ({reason(exc)})") from None
-            for name, want in (("announced", announced), ("listed", expected_size)):
-                if want is not None and int(want) != written:
-                    raise IntegrityError(
-                        f"{label}: got {written} bytes but Domino {name} {want}; not using it."
-                    )
-            digests = digester.hexdigests()
-            if expected_sha1 and digests["sha1"] != expected_sha1.lower():
-                raise IntegrityError(
-                    f"{label}: its SHA-1 differs from the one the job recorded; not using it."
-                )
+        with response, digester:
             try:
-                self.keys.check_download(project_path, expected_key, digests)
-            except KeyMismatch as exc:
-                raise IntegrityError(f"{label}: {exc}") from None
-            os.replace(tmp_name, target)
-            return written
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+                for chunk in response.iter_content(DOWNLOAD_CHUNK):
+                    out.write(chunk)
+                    digester.update(chunk)
+                    written += len(chunk)
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                raise DominoTransientError(f"{label}: transfer broke ({reason(exc)})") from None
+        for name, want in (("announced", announced), ("listed", expected_size)):
+            if want is not None and int(want) != written:
+                raise IntegrityError(
+                    f"{label}: got {written} bytes but Domino {name} {want}; not using it."
+                )
+        digests = digester.hexdigests()
+        if expected_sha1 and digests["sha1"] != expected_sha1.lower():
+            raise IntegrityError(
+                f"{label}: its SHA-1 differs from the one the job recorded; not using it."
+            )
+        try:
+            self.keys.check_download(project_path, expected_key, digests)
+        except KeyMismatch as exc:
+            raise IntegrityError(f"{label}: {exc}") from None
+        return written
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -14,7 +14,6 @@ are `bundled` here, read from memory instead of from Domino, one request per pac
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -108,18 +107,15 @@ class CommitIndexes:
         entry = None if by_path else self.get(commit_id).entry(path)
         if entry is None and not by_path:
             return None
-        with tempfile.TemporaryDirectory() as tmp:
-            local = Path(tmp) / "small"
-            try:
-                self.client.download_file(
-                    commit_id, path, local, expected_size=entry.size if entry else None,
-                    expected_key=entry.key if entry else None,
-                )
-            except DominoNotFound:
-                if not by_path:
-                    raise  # listed, yet not served
-                return None
-            return local.read_bytes()
+        try:
+            return self.client.read_file(
+                commit_id, path, expected_size=entry.size if entry else None,
+                expected_key=entry.key if entry else None,
+            )
+        except DominoNotFound:
+            if not by_path:
+                raise  # listed, yet not served
+            return None
 
 
 

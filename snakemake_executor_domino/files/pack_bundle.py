@@ -7,8 +7,9 @@ import hashlib
 import io
 import os
 import tarfile
-import tempfile
 from pathlib import Path
+
+from snakemake_executor_domino.atomic_write import replacing
 
 
 def unpacked(data: bytes) -> dict[str, bytes]:
@@ -31,14 +32,6 @@ def write_bundled(data: bytes | None, target: Path, size: int, sha1: str) -> boo
     renamed); False, writing nothing, unless it is exactly what the job recorded."""
     if data is None or len(data) != size or hashlib.sha1(data).hexdigest() != sha1.lower():
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replacing(target) as out:
+        out.write(data)
     return True

@@ -73,6 +73,26 @@ def test_a_truncated_download_is_refused_whatever_the_scheme(client, fake, tmp_p
     assert not (tmp_path / "out.csv").exists()
 
 
+
+def test_a_small_file_read_into_memory_is_checked_like_a_download(client, fake, tmp_path):
+    """The manifest and a pack's archive are read this way: a corrupted copy is fetched
+    again, a truncated one refused."""
+    client.keys.confirmed = "sha1"
+    serve(fake, DATA[:100], DATA[:-2] + b"X\n", DATA)
+    with pytest.raises(IntegrityError, match="bytes but Domino"):
+        client.read_file("c1", "out.csv", expected_size=len(DATA), attempts=1)
+    assert client.read_file("c1", "out.csv", expected_size=len(DATA), expected_key=SHA1) == DATA
+    assert len(fake.paths()) == 3
+
+
+def test_a_download_clears_the_temp_files_a_killed_run_left(client, fake, tmp_path):
+    stale = tmp_path / ".out.csv.abc123.part"
+    stale.write_bytes(b"half")
+    serve(fake, DATA)
+    download(client, tmp_path / "out.csv", SHA1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
 def test_unknown_scheme_does_not_fail_a_good_download(client, fake, tmp_path, caplog):
     serve(fake, DATA)
     with caplog.at_level(logging.INFO, "snakemake_executor_domino.domino.keys"):
