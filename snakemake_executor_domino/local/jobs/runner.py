@@ -30,14 +30,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
 from snakemake_executor_domino.local.config import ServerConfig, Tier
 from snakemake_executor_domino.local.jobs import memory, process, usage
 from snakemake_executor_domino.local.jobs.dataset_mounts import dataset_view
 from snakemake_executor_domino.local.jobs.isolation import Isolation, choose, resolve_mode
 from snakemake_executor_domino.local.jobs.jobenv import job_environment
 from snakemake_executor_domino.local.jobs.joblog import JobLogs
-from snakemake_executor_domino.local.jobs.workspace import collect_changes, materialize
+from snakemake_executor_domino.local.jobs.workspace import (
+    collect_changes,
+    ending_rules,
+    materialize,
+)
 from snakemake_executor_domino.local.store.blobs import BlobStore
 from snakemake_executor_domino.local.store.database import Store
 from snakemake_executor_domino.local.store.rows import ACTIVE_STATUSES, FileEntry, Job, now_ms
@@ -380,17 +383,7 @@ class Runner:
     def _commit_outputs(
         self, job: Job, workdir: Path, input_files: Mapping[str, FileEntry]
     ) -> str:
-        ignore_entry = input_files.get(IGNORE_FILE)
-        written = workdir / IGNORE_FILE
-        # the rules the job ended with: a scheduled `snakemake` run adds .snakemake/ to a
-        # project that had no .dominoignore yet, and its own bookkeeping must stay out too
-        if written.is_file() and not written.is_symlink():
-            text = written.read_bytes().decode("utf-8", errors="replace")
-        elif ignore_entry:
-            text = self.blobs.read_bytes(ignore_entry.key).decode("utf-8", errors="replace")
-        else:
-            text = ""
-        rules = IgnoreRules(text)
+        rules = ending_rules(workdir, input_files, self.blobs)
         changes = collect_changes(
             workdir, input_files, rules, self.blobs, lambda m: self.logs.setup(job.id, m)
         )

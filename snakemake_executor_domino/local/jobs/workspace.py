@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from snakemake_executor_domino.domino.ignore_rules import IgnoreRules
+from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
 from snakemake_executor_domino.local.store.blobs import CHUNK, BlobStore
 from snakemake_executor_domino.local.store.paths import BadPath, clean_file_path
 from snakemake_executor_domino.local.store.rows import FileEntry
@@ -83,3 +83,17 @@ def _sha1(path: Path) -> str:
         for chunk in iter(lambda: f.read(CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def ending_rules(workdir: Path, files: Mapping[str, FileEntry], blobs: BlobStore) -> IgnoreRules:
+    """The .dominoignore rules a job ended with: a scheduled `snakemake` run adds
+    .snakemake/ to a project that had no .dominoignore yet, and its own bookkeeping must
+    stay out of the output commit too."""
+    written = workdir / IGNORE_FILE
+    if written.is_file() and not written.is_symlink():
+        data = written.read_bytes()
+    elif IGNORE_FILE in files:
+        data = blobs.read_bytes(files[IGNORE_FILE].key)
+    else:
+        data = b""
+    return IgnoreRules(data.decode("utf-8", errors="replace"))
