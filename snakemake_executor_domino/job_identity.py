@@ -41,6 +41,12 @@ def pack_title(size: int, rules: str, marker: str) -> str:
 
 
 _PACK_TITLE = re.compile(r"^snakemake pack of (\d+) ")
+_PACK_MARKER = re.compile(r"-p\d+ try \d+\]$")
+
+
+def pack_id_for(run_id: str, number: int) -> str:
+    """A pack's id within a workflow run; its marker ends `-pN try K]` (snakemake_jobs)."""
+    return f"{run_id}-p{number}"
 
 
 def snakemake_jobs(title: str, command: str) -> str:
@@ -57,7 +63,7 @@ def snakemake_jobs(title: str, command: str) -> str:
     marker = marker_in(command)
     if not marker:
         return ""
-    return "pack" if re.search(r"-p\d+ try \d+\]$", marker) else "1"
+    return "pack" if _PACK_MARKER.search(marker) else "1"
 
 
 # A submission's marker also ends its command, as a shell comment: Domino before 5.5 keeps

@@ -28,6 +28,7 @@ from snakemake_executor_domino.finishing import Outcome
 from snakemake_executor_domino.job_identity import (
     describe_job,
     local_inputs,
+    pack_id_for,
     pack_title,
     run_marker,
 )
@@ -201,7 +202,7 @@ class Packer:
     def _start(self, members: list[Candidate], why: str, slots: int) -> None:
         ex = self.ex
         placement = members[0].placement
-        pack_id = f"{ex.run_id}-p{next(self._numbers)}"
+        pack_id = pack_id_for(ex.run_id, next(self._numbers))
         pack_dir = f"{PACK_DIR}/{pack_id}"
         entries, inputs = [], []
         for i, c in enumerate(members, start=1):

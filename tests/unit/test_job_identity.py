@@ -7,11 +7,14 @@ import pytest
 from snakemake_executor_domino.job_identity import (
     command_marker,
     marked_command,
+    pack_id_for,
     pack_title,
+    run_marker,
     snakemake_jobs,
 )
 
-MARK = "[run 20261205-ab12 job 20261205-ab12-p3 try 1]"
+RUN = "20261205-ab12"
+MARK = f"{run_marker(RUN)}{pack_id_for(RUN, 3)} try 1]"  # as packer.py marks a pack
 
 
 @pytest.mark.parametrize(("title", "command", "shown"), [
