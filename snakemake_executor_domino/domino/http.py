@@ -102,8 +102,18 @@ class Credentials:
 
 
 
+class _HeadersOnly(requests.auth.AuthBase):
+    """The credentials are the client's own headers. Without an auth of its own, requests
+    reads ~/.netrc for every request and, where it names the host, replaces the
+    Authorization header (the bearer token) with the netrc login."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
 class HostSession(requests.Session):
-    """A session that reads proxies and CA bundles from the environment once per host.
+    """A session that reads proxies and CA bundles from the environment once per host,
+    and never credentials from ~/.netrc.
 
     requests reads them again for every request, walking the whole environment twice
     (a third of each request's CPU in the submitting process, measured at 100 jobs); what a
@@ -112,6 +122,7 @@ class HostSession(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
+        self.auth = _HeadersOnly()
         self._environment: dict[tuple, dict[str, Any]] = {}
 
     def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[override]

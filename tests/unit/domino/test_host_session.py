@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+
+import requests
+
 from snakemake_executor_domino.domino.http import HostSession
 
 URL = "https://domino.example.com/v4/jobs"
@@ -45,3 +50,35 @@ def test_proxies_given_with_the_request_still_win(monkeypatch):
     given = session.merge_environment_settings(
         URL, {"https": "http://mine.example.com:1"}, False, True, None)
     assert given["proxies"]["https"] == "http://mine.example.com:1"
+
+
+def test_a_netrc_entry_for_the_host_never_replaces_the_token(monkeypatch, tmp_path):
+    """requests would send the netrc login instead of the bearer token it was given."""
+    seen: list[str | None] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/v4/jobs"
+        HostSession().get(url, headers={"Authorization": "Bearer the-token"}, timeout=10)
+        plain = requests.Session()
+        plain.get(url, headers={"Authorization": "Bearer the-token"}, timeout=10)
+    finally:
+        server.shutdown()
+    assert seen[0] == "Bearer the-token"
+    assert seen[1] != "Bearer the-token"  # what a plain session sends: this test's premise
