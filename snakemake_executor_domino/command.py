@@ -34,6 +34,33 @@ PLACES = ("--conda-prefix", "--apptainer-prefix", "--shadow-prefix", "--local-st
 MULTI_VALUE = {"--configfiles"}
 
 
+# a POSIX shell word of unquoted runs, '...' and "..." parts; only without any backslash
+# is each part read literally, as shlex reads it
+_BLANK = " \t\r\n"  # shlex's whitespace
+_WORD = re.compile(rf"""(?:[^{_BLANK}'"\\]+|'[^']*'|"[^"]*")+""")
+_PART = re.compile(r"""'([^']*)'|"([^"]*)"|([^'"]+)""")
+
+
+def split_words(text: str) -> list[str]:
+    """`shlex.split(text)`, without its character-by-character reading where the text has
+    no backslash (every job command Snakemake writes): two of these per job."""
+    if "\\" in text:
+        return shlex.split(text)
+    words: list[str] = []
+    pos = 0
+    for match in _WORD.finditer(text):
+        if text[pos : match.start()].strip(_BLANK):
+            return shlex.split(text)  # e.g. an unclosed quote: shlex says what is wrong
+        word = match.group()
+        if "'" in word or '"' in word:
+            word = "".join("".join(filter(None, p.groups())) for p in _PART.finditer(word))
+        words.append(word)
+        pos = match.end()
+    if text[pos:].strip(_BLANK):
+        return shlex.split(text)
+    return words
+
+
 class CommandError(ConfigurationError):
     """The job command names a path a Domino job cannot see; the message says what to do."""
 
@@ -46,7 +73,7 @@ def portable_command(command: str, workdir: Path) -> str:
     head = command[: match.end()]
     arguments, rest = split_at_operator(command[match.end() :])
     try:
-        tokens = shlex.split(arguments)
+        tokens = split_words(arguments)
     except ValueError as exc:
         raise CommandError(f"cannot read Snakemake's job command ({exc}): {arguments}") from None
     rewritten = _rewrite(tokens, workdir)

@@ -18,6 +18,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from snakemake_executor_domino.command import split_words
+
 JOURNAL = Path(".snakemake") / "domino_journal.jsonl"
 
 
@@ -29,7 +31,7 @@ def canonical_command(command: str) -> str:
     the same job must still get the same key after a crash.
     """
     try:
-        words = shlex.split(command)
+        words = split_words(command)
     except ValueError:
         return command
     out: list[str] = []
