@@ -54,7 +54,7 @@ from snakemake_executor_domino.placement.planner import TierPlanner
 from snakemake_executor_domino.placement.preflight import JobChecks
 from snakemake_executor_domino.placement.right_size import SizingHistory, check_margin
 from snakemake_executor_domino.placement.tiers import TierResolver
-from snakemake_executor_domino.planning_rounds import coalesce_rounds
+from snakemake_executor_domino.planning_rounds import coalesce_rechecks
 from snakemake_executor_domino.polling import JobPoller
 from snakemake_executor_domino.runs.account import RunAccount, check_threshold
 from snakemake_executor_domino.runs.journal import Journal, job_key
@@ -181,7 +181,7 @@ class Executor(Starts, RemoteExecutor):
 
     # ---------------------------------------------------------------- submit
     def run_jobs(self, jobs: list[JobExecutorInterface]) -> None:
-        coalesce_rounds(self.workflow.scheduler, self.logger.debug)  # once; planning_rounds.py
+        coalesce_rechecks(self.workflow.scheduler, self.logger.debug)  # once; planning_rounds.py
         for job in jobs:
             self.run_job_pre(job)
         for job in self.packer.submit(jobs):  # starts packs; the rest run alone

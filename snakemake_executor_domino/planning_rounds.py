@@ -1,12 +1,4 @@
-"""Fewer of Snakemake's planning rounds: one per batch of ended jobs, and one pending re-check
-of its job rate limit instead of a chain per round.
-
-Snakemake's scheduler (9.x) wakes its loop through a semaphore, released once per ended job;
-each release is a round, and every round resets the params and resources of every ready job
-and selects among them. This executor reports jobs as they are seen ending, several per
-poll, and the first round after such a batch handles all of them, so the others only redo
-the selection: those releases are taken together by the round they wake (`drain_wakeups`).
-A release after a round has begun still gives a round of its own.
+"""One pending re-check of Snakemake's job rate limit instead of a chain per planning round.
 
 Snakemake's scheduler (9.x, snakemake/scheduling/job_scheduler.py) ends every planning
 round that leaves ready jobs waiting by booking another round `timespan` later (the
@@ -65,23 +57,10 @@ class Rechecks:
             self._due.discard(due)
 
 
-def drain_wakeups(semaphore: Any) -> None:
-    """Make `semaphore` hand out, with each acquire, every release given before it."""
-    acquire = semaphore.acquire
-
-    def drained(blocking: bool = True, timeout: float | None = None) -> bool:
-        woken = acquire(blocking, timeout)
-        while woken and acquire(False):
-            pass
-        return woken
-
-    semaphore.acquire = drained
-
-
-def coalesce_rounds(scheduler: Any, debug: Any) -> Rechecks | None:
-    """Give `scheduler` (Snakemake's JobScheduler) one round per batch of wake-ups and one
-    timer per boundary, saying so once through `debug`; None where it does not have the
-    method and semaphore this replaces (a Snakemake that changed them)."""
+def coalesce_rechecks(scheduler: Any, debug: Any) -> Rechecks | None:
+    """Give `scheduler` (Snakemake's JobScheduler) one timer per boundary, saying so once
+    through `debug`; None where it does not have the method and semaphore this replaces (a
+    Snakemake that changed them)."""
     existing = getattr(scheduler, "_domino_rechecks", None)
     if existing is not None:
         return existing
@@ -92,8 +71,7 @@ def coalesce_rounds(scheduler: Any, debug: Any) -> Rechecks | None:
         return None
     rechecks = Rechecks(semaphore.release)
     setattr(scheduler, METHOD, rechecks.ask)
-    drain_wakeups(semaphore)
     scheduler._domino_rechecks = rechecks
-    debug(f"Domino executor: one Snakemake planning round per batch of ended jobs, its "
-          f"rate-limit re-checks sharing one timer per {QUANTUM} s (planning_rounds.py)")
+    debug(f"Domino executor: Snakemake's rate-limit re-checks share one timer per "
+          f"{QUANTUM} s (planning_rounds.py)")
     return rechecks

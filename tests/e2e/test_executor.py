@@ -199,11 +199,11 @@ def verbose_run(tmp_path_factory, domino):
 
 
 @VERBOSE_RUN
-def test_snakemakes_planning_rounds_are_coalesced(verbose_run):
+def test_snakemakes_rate_limit_rechecks_share_one_timer(verbose_run):
     """planning_rounds.py is applied to the scheduler driving the run: without it every
     planning round books a re-check of its own, and they multiply while jobs wait."""
     _, _, result = verbose_run
-    said = "one Snakemake planning round per batch of ended jobs"
+    said = "Snakemake's rate-limit re-checks share one timer per"
     assert (result.stdout + result.stderr).count(said) == 1, result.stderr[-3000:]
 
 
