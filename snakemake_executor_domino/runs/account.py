@@ -53,6 +53,8 @@ class Asked:
     mem_mb: float | None
     environment_id: str | None = None  # what the start named (None: the project's default)
     environment_name: str | None = None
+    # the revision id the start pinned ({"revisionId": ...}): the one the job ran with
+    environment_revision_id: str | None = None
     attempt: int | None = None
     reason: str | None = None  # why this tier (placement.Placement.reason)
     # a group job's members as the records keep them (None: a single job)
@@ -83,6 +85,7 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
         mem_mb=_number(single.resources.get("mem_mb")) if single is not None else None,
         environment_id=getattr(environment, "id", None),
         environment_name=getattr(environment, "name", None),
+        environment_revision_id=_pinned_revision(environment),
         attempt=_number(getattr(job, "attempt", None)),
         reason=reason,
         member_jobs=None if single is not None else tuple(
@@ -92,6 +95,11 @@ def asked(job: Any, tier_requested: str | None, tier: HardwareTier | None,
         ),
         pack_size=getattr(job, "pack_size", None),
     )
+
+
+def _pinned_revision(environment: Any) -> str | None:
+    spec = getattr(environment, "revision_spec", None)
+    return spec.get("revisionId") if isinstance(spec, dict) else None
 
 
 @dataclasses.dataclass
@@ -168,7 +176,9 @@ class RunAccount:
             if members is not None:
                 facts = dataclasses.replace(facts, members=asked(
                     _Members(members), None, None).members)
-            record = self._job_record(job, facts, details.fetch(self._quick, job))
+            pinned = (facts.environment_name, facts.environment_revision_id)
+            found = details.fetch(self._quick, job, pinned if all(pinned) else None)
+            record = self._job_record(job, facts, found)
             self.records.append(record)
             self.log.job(record)
             if pulled:
@@ -242,7 +252,8 @@ class RunAccount:
             tier_memory_gib=tier.memory_gib if tier else None,
             environment_id=facts.environment_id or self.environment_id,
             environment_name=found.environment_name or facts.environment_name,
-            environment_revision_id=found.environment_revision_id,
+            environment_revision_id=(
+                found.environment_revision_id or facts.environment_revision_id),
             input_commit=job.input_commit_id,
             output_commit=job.output_commit_id,
             submitted_ms=job.submitted_ms,

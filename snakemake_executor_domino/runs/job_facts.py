@@ -1,6 +1,8 @@
 """What Domino says of a finished job beyond its answer: the tier and environment it ran
 with, and what it used. Two optional calls per finished job, each with a short retry budget
-(they run in the executor's polling loop, which must not stall on them)."""
+(they run in the executor's polling loop, which must not stall on them): the runtime
+details, unless the start pinned the environment's revision by id and the job's answer
+names its tier (then both are known), and the usage, unless the job's answer carries it."""
 
 from __future__ import annotations
 
@@ -29,18 +31,23 @@ def quick(client: Any) -> Any:
     return with_budget(RETRY_BUDGET) if with_budget else client
 
 
-def fetch(client: Any, job: Job) -> Details:
-    """Runtime details and usage of a finished job, as far as Domino answers."""
+def fetch(client: Any, job: Job, pinned: tuple[str, str] | None = None) -> Details:
+    """Runtime details and usage of a finished job, as far as Domino answers. `pinned`:
+    the environment name and revision id its start asked for by id (5.0's StartJobRequest
+    environmentRevisionSpec {"revisionId"}), which is what it ran with."""
     tier_id, tier_name = job.tier_id, job.tier_name
-    environment = revision = None
+    environment, revision = pinned or (None, None)
     cpu_seconds = peak = percent = None
-    try:
-        details = client.runtime_details(job.id)
-    except DominoError:
-        details = None
+    details = None
+    if pinned is None or not (tier_id or tier_name):
+        try:
+            details = client.runtime_details(job.id)
+        except DominoError:
+            pass
     if details is not None:
         tier_id, tier_name = details.tier_id or tier_id, details.tier_name or tier_name
-        environment, revision = details.environment_name, details.environment_revision_id
+        environment = details.environment_name or environment
+        revision = details.environment_revision_id or revision
     try:
         used = client.job_usage(job)
     except DominoError:

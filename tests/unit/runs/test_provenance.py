@@ -3,6 +3,7 @@ newest record of a path wins, and how a changed or missing file is told apart.""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -218,3 +219,25 @@ def test_the_environment_a_job_was_started_with_is_recorded(tmp_path):
     acc.finished(domino_job("j1"), pulled=False)
     [job] = read_run(run_files(tmp_path)[0]).jobs
     assert (job.environment_id, job.environment_name) == ("env-dl", "Deep Learning")
+
+
+@pytest.mark.parametrize("tier_in_answer", [True, False])
+def test_a_revision_pinned_by_id_is_recorded_without_asking_domino(tmp_path, tier_in_answer):
+    """A start that named the revision id ran with it: where the job's answer also names
+    its tier (newer Domino; 5.0's does not), the runtime-details call is not needed."""
+    asked_for: list[str] = []
+    runtime = RuntimeDetails("medium", "Medium", "Deep Learning", "rev3", 3)
+    acc = account(tmp_path, runtime=runtime)
+    acc.client.runtime_details = lambda job_id: asked_for.append(job_id) or runtime
+    choice = SimpleNamespace(id="env-dl", name="Deep Learning",
+                             revision_spec={"revisionId": "rev3"})
+    acc.submitted("j1", FakeSnakemakeJob("fit", {}, []), "Medium", MEDIUM, choice)
+    job = domino_job("j1")
+    if tier_in_answer:
+        job = dataclasses.replace(job, tier_id="medium", tier_name="Medium")
+    acc.finished(job, pulled=False)
+    [record] = read_run(run_files(tmp_path)[0]).jobs
+    assert (record.environment_name, record.environment_revision_id) == ("Deep Learning",
+                                                                         "rev3")
+    assert record.tier_name == "Medium"
+    assert asked_for == ([] if tier_in_answer else ["j1"])
