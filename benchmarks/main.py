@@ -61,6 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scale-flavor", default="5.0", choices=("5.0", "5.10", "latest"),
                    help="the Domino version whose API the scale suite's server answers in "
                    "(default 5.0, the oldest documented; docs/local-domino.md)")
+    p.add_argument("--scale-packs", type=lambda s: s.split(","), default=["auto", "off"],
+                   help="the --domino-pack settings the scale suite runs each workload with "
+                   "(default auto,off)")
     p.add_argument("--scale-jobs", type=int, default=None,
                    help="Snakemake's --jobs for the scale runs (default 100; quick: 8)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SUITES),
@@ -189,7 +192,7 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
         results["scale"] = suite_scale.run(
             ctx, args.scale_sizes, args.scale_samples, args.scale_latency, args.scale_quota,
             args.scale_queue, args.scale_jobs, args.scale_flavor, args.scale_job_seconds,
-            args.scale_request_latency,
+            args.scale_request_latency, args.scale_packs,
         )
         sections.append(("Scale: a deployment's start latency, executions quota and queue "
                          "limit", suite_scale.report(results["scale"])))

@@ -80,7 +80,8 @@ def workloads(sizes: list[int], samples: int, job_seconds: float = 0
 
 def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, queue: int,
         jobs: int, flavor: str = "5.0", job_seconds: float = 0,
-        request_latency_ms: int = 0) -> dict[str, Any]:
+        request_latency_ms: int = 0, packs: tuple[str, ...] = ("auto", "off"),
+        ) -> dict[str, Any]:
     limits = ["--start-latency", latency, "--executions-quota", str(quota),
               "--queue-limit", str(queue), "--request-latency", str(request_latency_ms),
               "--flavor", flavor]
@@ -95,7 +96,7 @@ def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, 
         local = run_measured([*SNAKEMAKE, "--cores", str(LOCAL_CORES)], cwd=local_dir,
                              env=ctx.local_env(), log=local_dir / "snakemake.log",
                              timeout=3600).check(f"{name}, local")
-        for pack in ("auto", "off"):
+        for pack in packs:
             print(f"  {name}: --domino-pack {pack} ...", flush=True)
             project = f"bench/scale-{slug}-{pack}"
             work = _workflow(ctx.dir(f"scale-{slug}-{pack}"), snakefile)
