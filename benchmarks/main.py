@@ -23,6 +23,7 @@ from benchmarks import (
     suite_uploads,
 )
 from benchmarks.common import DOMINO_JOBS, POLL_SECONDS, Context
+from snakemake_executor_domino.executor import REMOTE_POLL_SECONDS
 
 SUITES = ("overhead", "polling", "transfer", "uploads", "datasets", "pipeline", "scale")
 
@@ -64,6 +65,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scale-packs", type=lambda s: s.split(","), default=["auto", "off"],
                    help="the --domino-pack settings the scale suite runs each workload with "
                    "(default auto,off)")
+    p.add_argument("--scale-poll-seconds", type=float, default=None,
+                   help="the executor's status-check interval in the scale suite (default 5, "
+                   "its own default against a Domino it did not start; quick: the quick "
+                   "suites' 0.5)")
     p.add_argument("--scale-jobs", type=int, default=None,
                    help="Snakemake's --jobs for the scale runs (default 100; quick: 8)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(SUITES),
@@ -97,6 +102,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.scale_quota = args.scale_quota or (2 if q else 25)
     args.scale_queue = args.scale_queue if args.scale_queue is not None else (2 if q else 50)
     args.scale_jobs = args.scale_jobs or (8 if q else 100)
+    if args.scale_poll_seconds is None and not q:
+        args.scale_poll_seconds = REMOTE_POLL_SECONDS
     if args.scale_request_latency is None:
         args.scale_request_latency = 0 if q else 80
     return args
@@ -193,6 +200,7 @@ def _run_suites(ctx: Context, args: argparse.Namespace, results: dict[str, Any])
             ctx, args.scale_sizes, args.scale_samples, args.scale_latency, args.scale_quota,
             args.scale_queue, args.scale_jobs, args.scale_flavor, args.scale_job_seconds,
             args.scale_request_latency, args.scale_packs,
+            args.scale_poll_seconds or ctx.poll_seconds,
         )
         sections.append(("Scale: a deployment's start latency, executions quota and queue "
                          "limit", suite_scale.report(results["scale"])))

@@ -81,13 +81,14 @@ def workloads(sizes: list[int], samples: int, job_seconds: float = 0
 def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, queue: int,
         jobs: int, flavor: str = "5.0", job_seconds: float = 0,
         request_latency_ms: int = 0, packs: tuple[str, ...] = ("auto", "off"),
-        ) -> dict[str, Any]:
+        poll_seconds: float | None = None) -> dict[str, Any]:
     limits = ["--start-latency", latency, "--executions-quota", str(quota),
               "--queue-limit", str(queue), "--request-latency", str(request_latency_ms),
               "--flavor", flavor]
     seconds = float(latency.split(":")[0])
     results: dict[str, Any] = {"latency": latency, "quota": quota, "queue": queue,
                                "request_latency_ms": request_latency_ms,
+                               "poll_seconds": poll_seconds or ctx.poll_seconds,
                                "jobs": jobs, "flavor": flavor, "runs": []}
     for name, snakefile, count in workloads(sizes, samples, job_seconds):
         slug = name.split()[0] + str(count)
@@ -107,7 +108,7 @@ def run(ctx: Context, sizes: list[int], samples: int, latency: str, quota: int, 
                 measured = run_measured(
                     [*SNAKEMAKE, "--executor", "domino", "--jobs", str(jobs),
                      "--domino-pack", pack],
-                    cwd=work, env=server.snakemake_env(project, ctx.poll_seconds),
+                    cwd=work, env=server.snakemake_env(project, poll_seconds or ctx.poll_seconds),
                     log=work / "snakemake.log", timeout=7200,
                 ).check(f"{name}, --domino-pack {pack}")
                 counts = server.counts()
