@@ -66,6 +66,7 @@ class _Active:
     user_id: str = ""
     # set with `stop`: ends a start-latency wait at once
     stopped: threading.Event = field(default_factory=threading.Event)
+    start_delay: float = 0.0
 
 
 def token_digest(token: str) -> str:
@@ -264,7 +265,11 @@ class Runner:
                 continue  # stopped meanwhile
             busy[tier.id] += 1
             per_user[job.started_by_id] += 1
-            entry = _Active(tier.id, user_id=job.started_by_id)
+            entry = _Active(tier.id, user_id=job.started_by_id,
+                            start_delay=self.config.limits.start_delay())
+            if entry.start_delay:
+                # logged as the job turns Pending, so a reader who sees Pending sees why
+                self.logs.setup(job.id, f"starting the execution's pod ({entry.start_delay:.1f} s)")
             self._active[job.id] = entry
             entry.thread = threading.Thread(
                 target=self._run_job, args=(job.id, tier), name=f"job-{job.id}", daemon=True
@@ -309,11 +314,8 @@ class Runner:
     ) -> tuple[str, str | None, int | None]:
         job = self.store.get_job(job_id)
         project = self.store.get_project(job.project_id)
-        delay = self.config.limits.start_delay()
-        if delay:
-            self.logs.setup(job_id, f"starting the execution's pod ({delay:.1f} s)")
-            if entry.stopped.wait(delay):
-                return "Stopped", None, None
+        if entry.start_delay and entry.stopped.wait(entry.start_delay):
+            return "Stopped", None, None
         self.store.update_job(job_id, status="Preparing")
         self.logs.setup(job_id, f"preparing files of commit {job.input_commit_id}")
         if workdir.exists():
