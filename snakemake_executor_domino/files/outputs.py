@@ -13,7 +13,8 @@ The manifest also lists the regular files the job left, with their sizes and, up
 HASHED_MAX bytes, their SHA-1: where Domino serves a file by its path (5.10+), a job's
 outputs come back with no directory listing at all (one request for the manifest, one per
 file), checked against what the job recorded. Bigger files are listed as before, for
-Domino's own key.
+Domino's own key. Small files (up to INLINE_MAX each, INLINE_TOTAL in all) also ride in the
+manifest itself, so a job of small outputs costs one download, not one per file.
 
 Which outputs are demanded follows Snakemake's own rules: a `pipe()` or `service()` output
 is never a file in a commit, a `temp()` output the job deleted as unneeded
@@ -22,6 +23,7 @@ is never a file in a commit, a `temp()` output the job deleted as unneeded
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import posixpath
@@ -40,6 +42,10 @@ MANIFEST_DIR = ".snakemake/domino_outputs"
 OPTIONAL_FLAGS = ("pipe", "service", "nodelocal")
 
 HASHED_MAX = 16 * 2**20  # files up to this size get their SHA-1 recorded in the job
+# files up to INLINE_MAX, in walk order until INLINE_TOTAL, get their content recorded too:
+# a manifest stays a small download, and typical small outputs need no download of their own
+INLINE_MAX = 64 * 2**10
+INLINE_TOTAL = 256 * 2**10
 
 # Runs in the job after Snakemake succeeded, in the project's working directory:
 # argv = manifest path, then every declared path. One line without single quotes, so it
@@ -47,7 +53,7 @@ HASHED_MAX = 16 * 2**20  # files up to this size get their SHA-1 recorded in the
 # (st_mode&73: 73 is 0o111, any executable bit.)
 _RECORDER = ";".join(
     [
-        "import hashlib,json,os,sys",
+        "import base64,hashlib,itertools,json,os,sys",
         "m,*o=sys.argv[1:]",
         "w=lambda p:[p]+[os.path.join(r,x) for r,d,f in os.walk(p) for x in d+f]"
         " if os.path.isdir(p) and not os.path.islink(p) else [p]",
@@ -59,7 +65,10 @@ _RECORDER = ";".join(
         f"h=lambda q:hashlib.sha1(open(q,\"rb\").read()).hexdigest() if s(q)<={HASHED_MAX}"
         " else None",
         "F={q:[s(q),h(q)] for q in a if q not in L and os.path.isfile(q)}",
-        "z=dict(root=os.getcwd(),links=L,dirs=D,executables=X,files=F)",
+        f"c=[q for q in F if F[q][0]<={INLINE_MAX}]",
+        "I={q:base64.b64encode(open(q,\"rb\").read()).decode() for q,n in"
+        f" zip(c,itertools.accumulate(F[q][0] for q in c)) if n<={INLINE_TOTAL}}}",
+        "z=dict(root=os.getcwd(),links=L,dirs=D,executables=X,files=F,inline=I)",
         "os.makedirs(os.path.dirname(m),exist_ok=True)",
         'open(m,"w").write(json.dumps(z))',
     ]
@@ -145,6 +154,8 @@ class Manifest:
     # regular file -> (size, SHA-1 or None above HASHED_MAX); None: a manifest written
     # before files were recorded (a job an earlier version started): list instead
     files: dict[str, tuple[int, str | None]] | None = None
+    # regular file -> its content, for small files (checked against `files` when used)
+    inline: dict[str, bytes] = field(default_factory=dict)
 
     def link_under(self, path: str) -> str | None:
         """The recorded link that is `path` or one of its ancestors, if any."""
@@ -192,6 +203,8 @@ def parse_manifest(text: str) -> Manifest:
         dirs = [_clean(d) for d in data.get("dirs") or []]
         executables = [_clean(x) for x in data.get("executables") or []]
         files = _files(data["files"]) if "files" in data else None
+        inline = {_clean(path): base64.b64decode(text, validate=True)
+                  for path, text in dict(data.get("inline") or {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"the job's output manifest is unreadable ({exc})") from None
     links: dict[str, str] = {}
@@ -204,7 +217,7 @@ def parse_manifest(text: str) -> Manifest:
         else:
             links[path] = relative
     return Manifest(links=links, dirs=dirs, executables=executables, outside=outside,
-                    files=files)
+                    files=files, inline=inline)
 
 
 def _files(raw: object) -> dict[str, tuple[int, str | None]]:

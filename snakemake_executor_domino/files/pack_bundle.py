@@ -28,8 +28,9 @@ def unpacked(data: bytes) -> dict[str, bytes]:
 
 
 def write_bundled(data: bytes | None, target: Path, size: int, sha1: str) -> bool:
-    """Write a file from its pack's archive as a download would (a temp file beside it,
-    renamed); False, writing nothing, unless it is exactly what the job recorded."""
+    """Write a file from its pack's archive or its job's manifest as a download would (a
+    temp file beside it, renamed); False, writing nothing, unless it is exactly what the
+    job recorded."""
     if data is None or len(data) != size or hashlib.sha1(data).hexdigest() != sha1.lower():
         return False
     with replacing(target) as out:

@@ -18,15 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from snakemake_executor_domino.domino import (
-    Digests,
-    DominoClient,
-    DominoNotFound,
-    FileEntry,
-    file_digests,
-)
+from snakemake_executor_domino.domino import DominoClient, DominoNotFound, FileEntry
+from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
 from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.commit_index import CommitIndex, CommitIndexes, Known
+from snakemake_executor_domino.files.hashing import FileHasher
 from snakemake_executor_domino.files.outputs import (
     Manifest,
     ManifestError,
@@ -85,30 +81,6 @@ def _relative_to(path: Path, base: Path) -> Path | None:
         return path.relative_to(base)
     except ValueError:
         return None
-
-
-class FileHasher:
-    """Digests of local files (SHA-1 and the other readings of Domino's key, one pass),
-    remembered while size and mtime stay the same."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[int, int, Digests]] = {}
-        self._lock = threading.Lock()
-
-    def sha1(self, path: Path) -> str:
-        return self.digests(path).sha1
-
-    def digests(self, path: Path) -> Digests:
-        stat = path.stat()
-        key = str(path.resolve())
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns):
-            return cached[2]
-        digests = file_digests(path)
-        with self._lock:
-            self._cache[key] = (stat.st_size, stat.st_mtime_ns, digests)
-        return digests
 
 
 @dataclass
@@ -280,11 +252,13 @@ class Transfer:
             if (self.workdir / item.path).is_dir():
                 raise TransferError(f"{item.path} is a directory locally but a file on Domino.")
         executables = set(manifest.executables)
+        kept = self._commit_rules()
         for item in list(found.files.values()):
             try:
                 recorded = (manifest.files or {}).get(item.path)
                 self._pull_one(commit_id, item, found.sha1.get(item.path),
-                               recorded[1] if recorded else None)
+                               recorded[1] if recorded else None,
+                               manifest.inline.get(item.path), kept)
             except DominoNotFound:
                 if item.path not in found.sha1:
                     raise  # listed, yet not served: not a missing output
@@ -368,23 +342,31 @@ class Transfer:
         os.symlink(target, temp)
         os.replace(temp, local)
 
-    def _in_commit(self, commit_id: str, entry: FileEntry) -> bool:
-        """Whether the commit holds the file: a pack's archive was written inside the job,
-        before Domino kept what .dominoignore excludes out of the commit, and the commit is
-        what downstream jobs see. Listed entries say so; else its directory's listing,
-        read once per commit, does."""
-        return entry.key is not None or self.indexes.get(commit_id).entry(entry.path) is not None
+    def _commit_rules(self) -> IgnoreRules:
+        """The .dominoignore rules Domino keeps files out of output commits by: the ones
+        the executor pushed with the workflow (files/sources.py)."""
+        path = self.workdir / IGNORE_FILE
+        return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
 
     def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None,
-                  recorded: str | None = None) -> None:
+                  recorded: str | None = None, inline: bytes | None = None,
+                  kept: IgnoreRules | None = None) -> None:
         """`sha1`: what the download is checked against (no listing gave a key);
-        `recorded`: the SHA-1 the job recorded, what a file from an archive must match."""
+        `recorded`: the SHA-1 the job recorded, what content it wrote into its manifest
+        (`inline`) or its pack's archive must match to be taken instead of a download.
+
+        That content was written inside the job, before Domino kept what .dominoignore
+        excludes out of the commit, and the commit is what downstream jobs see: it is
+        taken only for a listed file or one the rules keep; otherwise the download says
+        whether the commit holds it."""
         target = self.workdir / entry.path
         check = sha1 or recorded
-        bundled = self.indexes.bundled(commit_id, entry.path) if check else None
-        if bundled is not None and self._in_commit(commit_id, entry) and write_bundled(
-                bundled, target, entry.size, check):
-            return  # it came in its pack's archive (commit_index.py)
+        held = inline if inline is not None else self.indexes.bundled(commit_id, entry.path)
+        in_commit = entry.key is not None or (
+            kept is not None and not kept.is_ignored(entry.path))
+        if held is not None and check and in_commit and write_bundled(
+                held, target, entry.size, check):
+            return
         self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,
             expected_sha1=sha1,

@@ -105,3 +105,59 @@ def test_a_link_pointing_outside_fails_naming_the_file_and_the_fix(domino, tmp_p
 def test_no_manifest_means_nothing_to_restore(domino, tmp_path):
     client, commit = _commit(domino, tmp_path, {"a.txt": "a"})
     assert _transfer(client, tmp_path).read_manifest(commit, MANIFEST) is None
+
+
+@pytest.fixture(scope="module")
+def by_path(tmp_path_factory):
+    """A local Domino serving files by path (5.10+), where no listing says what a commit
+    holds unless the executor asks."""
+    from snakemake_executor_domino.local.server import LocalDomino
+
+    server = LocalDomino(tmp_path_factory.mktemp("by-path"), api_flavor="latest").start()
+    try:
+        yield DominoServer(server=server, url=server.url, api_key=server.api_key)
+    finally:
+        server.stop()
+
+
+def _inline_manifest(path: str, recorded: bytes, carried: bytes) -> str:
+    import base64
+    import hashlib
+
+    return _manifest(files={path: [len(recorded), hashlib.sha1(recorded).hexdigest()]},
+                     inline={path: base64.b64encode(carried).decode()})
+
+
+def test_a_small_output_comes_in_its_manifest_without_a_download(by_path, tmp_path):
+    domino = by_path
+    # the commit lacks a.txt, so only the manifest's copy can bring it back
+    client, commit = _commit(domino, tmp_path, {
+        MANIFEST: _inline_manifest("a.txt", b"made\n", b"made\n")})
+    transfer = _transfer(client, tmp_path)
+    pulled, missing = transfer.pull(commit, ["a.txt"],
+                                    manifest=transfer.read_manifest(commit, MANIFEST))
+    assert (pulled, missing) == (["a.txt"], [])
+    assert (transfer.workdir / "a.txt").read_text() == "made\n"
+
+
+def test_a_manifest_copy_is_not_taken_where_dominoignore_kept_the_file_out(by_path, tmp_path):
+    domino = by_path
+    client, commit = _commit(domino, tmp_path, {
+        MANIFEST: _inline_manifest("a.txt", b"made\n", b"made\n")})
+    transfer = _transfer(client, tmp_path)
+    (transfer.workdir / ".dominoignore").write_text("*.txt\n")
+    pulled, missing = transfer.pull(commit, ["a.txt"],
+                                    manifest=transfer.read_manifest(commit, MANIFEST))
+    assert (pulled, missing) == ([], ["a.txt"])
+    assert not (transfer.workdir / "a.txt").exists()
+
+
+def test_a_manifest_copy_unlike_what_the_job_recorded_is_downloaded_instead(by_path, tmp_path):
+    domino = by_path
+    client, commit = _commit(domino, tmp_path, {
+        "a.txt": "made\n", MANIFEST: _inline_manifest("a.txt", b"made\n", b"torn\n")})
+    transfer = _transfer(client, tmp_path)
+    pulled, missing = transfer.pull(commit, ["a.txt"],
+                                    manifest=transfer.read_manifest(commit, MANIFEST))
+    assert (pulled, missing) == (["a.txt"], [])
+    assert (transfer.workdir / "a.txt").read_text() == "made\n"
