@@ -66,3 +66,42 @@ def test_a_scheduler_of_another_shape_is_left_alone():
     said: list[str] = []
     assert coalesce_rechecks(Other(), said.append) is None and said == []
     assert coalesce_rechecks(None, said.append) is None
+
+
+def test_an_ask_where_waiting_frees_nothing_books_no_round():
+    semaphore = threading.Semaphore(0)
+    rechecks = Rechecks(semaphore.release, needed=lambda: False)
+    rechecks.ask(0.0)
+    assert rechecks.pending() == 0 and not semaphore.acquire(timeout=QUANTUM * 2)
+
+
+class _Dag:
+    def __init__(self, awaiting_queue_input: bool) -> None:
+        self.awaiting = awaiting_queue_input
+
+    def has_unfinished_queue_input_jobs(self) -> bool:
+        return self.awaiting
+
+
+def _scheduler(max_jobs: int, started: int, awaiting_queue_input: bool = False):
+    """Snakemake's scheduler with its own rate limiter, `started` jobs just registered."""
+    from types import SimpleNamespace
+
+    from snakemake.scheduling.job_scheduler import JobRateLimiter
+    from snakemake.settings.types import MaxJobsPerTimespan
+
+    scheduler = object.__new__(JobScheduler)
+    scheduler._open_jobs = threading.Semaphore(0)
+    scheduler.job_rate_limiter = JobRateLimiter(MaxJobsPerTimespan(max_jobs, "1h"))
+    scheduler.job_rate_limiter.register_jobs(started)
+    scheduler.workflow = SimpleNamespace(dag=_Dag(awaiting_queue_input))
+    return scheduler
+
+
+def test_a_recheck_is_booked_only_where_the_rate_limit_is_spent_or_queue_input_awaited():
+    for started, awaiting, booked in [(3, False, 0), (10, False, 1), (3, True, 1)]:
+        scheduler = _scheduler(10, started, awaiting)
+        rechecks = coalesce_rechecks(scheduler, lambda _: None)
+        assert rechecks is not None
+        scheduler._schedule_reevalutation(QUANTUM * 100)  # as its planning round does
+        assert rechecks.pending() == booked, (started, awaiting)
