@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,13 @@ from typing import NoReturn
 import pytest
 
 _project_counter = itertools.count(1)
+
+# A process started in the background of a non-interactive shell inherits SIGINT ignored,
+# and so would every snakemake the tests start and then interrupt as Ctrl-C does: they
+# would never see it. A Python handler here (where pytest and each xdist worker import
+# this, in their main thread) is reset to the default in those children when they start.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 REPO = Path(__file__).resolve().parents[1]
 
 
