@@ -18,7 +18,12 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 from snakemake_executor_domino.domino import DominoClient, DominoError, Job, is_transient
 from snakemake_executor_domino.domino.retry import BUDGETS
 from snakemake_executor_domino.exceptions import DominoPluginError
-from snakemake_executor_domino.files.outputs import OutputPlan, members, plan_outputs
+from snakemake_executor_domino.files.outputs import (
+    OutputPlan,
+    legacy_manifest_path,
+    members,
+    plan_outputs,
+)
 from snakemake_executor_domino.files.transfer import OutsideLinkError, Transfer
 from snakemake_executor_domino.job_identity import describe_job, save_job_log, tail
 from snakemake_executor_domino.placement.escalation import Escalations
@@ -81,7 +86,8 @@ class Finisher:
 
     def _pull_outputs(self, commit: str, plan: OutputPlan) -> list[str]:
         """Bring back what a succeeded job left of its declared files; the missing ones."""
-        manifest = self.transfer.read_manifest(commit, plan.manifest)
+        manifest = self.transfer.read_manifest(commit, plan.manifest) or (
+            self.transfer.read_manifest(commit, legacy_manifest_path(plan.manifest)))
         _, missing = self.transfer.pull(
             commit, plan.required, optional=plan.optional, manifest=manifest
         )

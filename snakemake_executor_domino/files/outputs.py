@@ -5,7 +5,8 @@ link, an empty directory or an executable bit (the local Domino leaves links out
 commit, and a real Domino may store a link's content as a plain file). So the job command
 ends with a small step that records, for every declared output, the links, empty
 directories and executable files it left in a manifest inside the project
-(`.snakemake/domino_outputs/<name>.json`, kept in output commits by `.dominoignore`), and
+(`.snakemake/domino_outputs/<name>/manifest.json`, kept in output commits by
+`.dominoignore`), and
 the pull side rebuilds them from it. Every job that succeeds writes its manifest, so a
 manifest in an output commit always belongs to that job.
 
@@ -37,6 +38,7 @@ from snakemake_interface_executor_plugins.utils import encode_target_jobs_cli_ar
 from snakemake_executor_domino.exceptions import ManifestError
 
 MANIFEST_DIR = ".snakemake/domino_outputs"
+MANIFEST_NAME = "manifest.json"
 # Flags of outputs Snakemake itself does not demand after a job (its wait_for_files skips
 # pipes and services; node-local files stay on the node).
 OPTIONAL_FLAGS = ("pipe", "service", "nodelocal")
@@ -131,10 +133,17 @@ def plan_outputs(job: JobExecutorInterface, unneeded_temp: Iterable[str] = ()) -
 
 
 def manifest_path(job: JobExecutorInterface) -> str:
-    """The same for every run of the same job, so a reattached job's manifest is found."""
+    """The same for every run of the same job, so a reattached job's manifest is found;
+    alone in its directory, so where a file's key comes from its directory's listing
+    (before 5.10) that listing holds one file, not every manifest the project ever kept."""
     spec = " ".join(encode_target_jobs_cli_args(job.get_target_spec()))
     name = hashlib.sha1(spec.encode()).hexdigest()[:20]
-    return f"{MANIFEST_DIR}/{name}.json"
+    return f"{MANIFEST_DIR}/{name}/{MANIFEST_NAME}"
+
+
+def legacy_manifest_path(path: str) -> str:
+    """Where a job started by an earlier version of the executor left its manifest."""
+    return posixpath.dirname(path) + ".json"
 
 
 def recorder_command(python: str, plan: OutputPlan, paths: Iterable[str]) -> str:

@@ -82,6 +82,12 @@ def test_manifest_name_is_stable_per_job_and_differs_between_jobs():
     assert one == plan_outputs(FakeJob(output=["y"], wildcards={"s": "1"})).manifest
     assert one != plan_outputs(FakeJob(output=["x"], wildcards={"s": "2"})).manifest
     assert one.startswith(".snakemake/domino_outputs/") and one.endswith(".json")
+    # alone in its directory: before 5.10 its key comes from that directory's listing
+    directory = os.path.dirname(one)
+    assert directory != ".snakemake/domino_outputs"
+    assert directory != os.path.dirname(
+        plan_outputs(FakeJob(output=["x"], wildcards={"s": "2"})).manifest)
+    assert outputs.legacy_manifest_path(one) == directory + ".json"
 
 
 @pytest.mark.parametrize(
@@ -163,6 +169,17 @@ def test_recorder_lists_every_regular_file_with_size_and_sha1(tmp_path):
     (tmp_path / "l").unlink()
     again = _record(tmp_path, ["a.txt"])
     assert again["links"] == {} and list(again["files"]) == ["a.txt"]
+
+
+def test_recorder_carries_small_files_up_to_its_budget(tmp_path, monkeypatch):
+    for name, size in [("a", 3), ("b", 4), ("c", 6), ("d", 2)]:
+        (tmp_path / name).write_bytes(name.encode() * size)
+    recorder = outputs._RECORDER.replace(f"<={outputs.INLINE_MAX}]", "<=5]").replace(
+        f"<={outputs.INLINE_TOTAL}", "<=8")
+    monkeypatch.setattr(outputs, "_RECORDER", recorder)
+    # c is over the per-file limit; d would take the total past the budget
+    manifest = parse_manifest(json.dumps(_record(tmp_path, ["a", "b", "c", "d"])))
+    assert manifest.inline == {"a": b"aaa", "b": b"bbbb"}
 
 
 def test_recorder_leaves_the_sha1_of_big_files_to_domino(tmp_path, monkeypatch):
