@@ -286,10 +286,11 @@ class Transfer:
             found.links[link] = manifest.links[link]
             return True
         recorded = manifest.under(path)
-        if recorded.files is not None and self.client.reads_by_path() and all(
+        if recorded.files is not None and all(
             sha1 for _, sha1 in recorded.files.values()
-        ):
-            # the job recorded every file here, with its SHA-1: fetched by path, no listing
+        ) and (self.client.reads_by_path() or manifest.inline.keys() >= recorded.files.keys()):
+            # the job recorded every file here, with its SHA-1: fetched by path or carried
+            # in the manifest, no listing
             if not recorded.files and path not in recorded.dirs:
                 return False
             for item, (size, sha1) in recorded.files.items():

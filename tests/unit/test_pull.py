@@ -107,13 +107,14 @@ def test_no_manifest_means_nothing_to_restore(domino, tmp_path):
     assert _transfer(client, tmp_path).read_manifest(commit, MANIFEST) is None
 
 
-@pytest.fixture(scope="module")
-def by_path(tmp_path_factory):
-    """A local Domino serving files by path (5.10+), where no listing says what a commit
-    holds unless the executor asks."""
+@pytest.fixture(scope="module", params=["latest", "5.0"])
+def by_path(request, tmp_path_factory):
+    """A local Domino serving files by path (5.10+), or by a key from a listing (5.0): a
+    file carried in the manifest needs neither, so no listing says what a commit holds
+    unless the executor asks."""
     from snakemake_executor_domino.local.server import LocalDomino
 
-    server = LocalDomino(tmp_path_factory.mktemp("by-path"), api_flavor="latest").start()
+    server = LocalDomino(tmp_path_factory.mktemp("by-path"), api_flavor=request.param).start()
     try:
         yield DominoServer(server=server, url=server.url, api_key=server.api_key)
     finally:
