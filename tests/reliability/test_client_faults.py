@@ -83,7 +83,7 @@ def test_download_that_always_breaks_leaves_nothing(faulty, project, seeded, tmp
     entry = {e.path: e for e in client.list_files(commit, "data")}["data/blob.bin"]
     target = tmp_path / "blob.bin"
     target.write_bytes(b"the previous, good version")
-    (tmp_path / ".blob.bin.stale0.part").write_bytes(b"left by a killed run")
+    (tmp_path / ".blob.bin.stale012.domino.part").write_bytes(b"left by a killed run")
     # the content route (5.10+) or the v1 blob of the key (before; this server is 5.0)
     with faulty.faults("rate=1,kinds=truncate,paths=(/content|/blobs/[^/]+)$"):
         with pytest.raises(DominoTransientError, match="transfer broke|bytes"):

@@ -86,11 +86,12 @@ def test_a_small_file_read_into_memory_is_checked_like_a_download(client, fake, 
 
 
 def test_a_download_clears_the_temp_files_a_killed_run_left(client, fake, tmp_path):
-    stale = tmp_path / ".out.csv.abc123.part"
+    stale = tmp_path / ".out.csv.abc12345.domino.part"
     stale.write_bytes(b"half")
+    (tmp_path / ".notes.part").write_bytes(b"the user's own")  # not a temp file of ours
     serve(fake, DATA)
     download(client, tmp_path / "out.csv", SHA1)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.part", "out.csv"]
 
 
 def test_unknown_scheme_does_not_fail_a_good_download(client, fake, tmp_path, caplog):
