@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from snakemake_executor_domino.domino import parse, routes
+from snakemake_executor_domino.domino import parse, routes, schedule_parse
 from snakemake_executor_domino.domino.errors import (
     DominoError,
     DominoNotFound,
@@ -101,7 +101,7 @@ class ScheduleCalls:
         body = self.http.json(
             "GET", routes.scheduled_jobs(self.project_id), what="list scheduled jobs"
         )
-        return parse.scheduled_jobs(body)
+        return schedule_parse.scheduled_jobs(body)
 
     def get_scheduled_job(self, schedule_id: str) -> ScheduledJob:
         try:
@@ -116,7 +116,7 @@ class ScheduleCalls:
                 f"{self.owner}/{self.project_name}.",
                 404,
             ) from None
-        return parse.scheduled_job(body)
+        return schedule_parse.scheduled_job(body)
 
     def create_scheduled_job(self, spec: ScheduleSpec) -> ScheduledJob:
         # a POST is never repeated blindly (see http.py): a lost answer could mean the
@@ -128,7 +128,7 @@ class ScheduleCalls:
             json=payload,
             what=f"create scheduled job '{spec.title}'",
         )
-        return parse.scheduled_job(body)
+        return schedule_parse.scheduled_job(body)
 
     def set_scheduled_job_paused(self, schedule_id: str, paused: bool) -> ScheduledJob:
         """Domino's PUT replaces every setting, so send back what it holds with isPaused set."""
@@ -140,7 +140,7 @@ class ScheduleCalls:
             json=payload,
             what=f"{'pause' if paused else 'resume'} scheduled job {schedule_id}",
         )
-        return parse.scheduled_job(body)
+        return schedule_parse.scheduled_job(body)
 
     def delete_scheduled_job(self, schedule_id: str) -> None:
         self.get_scheduled_job(schedule_id)  # an unknown id says so, not "404"
@@ -181,4 +181,4 @@ class ScheduleCalls:
         except DominoNotFound:
             self.get_scheduled_job(schedule_id)  # an unknown id is an error, not "unsupported"
             return None
-        return [parse.scheduled_run(item) for item in body.get("runs", [])]
+        return [schedule_parse.scheduled_run(item) for item in body.get("runs", [])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from snakemake_executor_domino.domino import parse
+from snakemake_executor_domino.domino import parse, schedule_parse
 from tests.unit.domino.conftest import documented
 
 HEAD = "9d2a5c0e8f1b3a4d5e6f708192a3b4c5d6e7f809"
@@ -124,7 +124,7 @@ def test_plain_v1_log_is_left_as_it_is():
 
 
 def test_scheduled_job_50():
-    job = parse.scheduled_job(documented("scheduled_job_50"))
+    job = schedule_parse.scheduled_job(documented("scheduled_job_50"))
     assert (job.cron, job.timezone, job.tier_id, job.tier_name) == (
         "0 0 3 * * ?", "Europe/Berlin", "medium-k8s", "Medium")
     assert job.scheduled_by == "marks" and job.notify == ("ops@example.com",)
