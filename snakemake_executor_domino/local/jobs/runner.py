@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import threading
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +36,12 @@ from snakemake_executor_domino.local.jobs.isolation import Isolation, choose, re
 from snakemake_executor_domino.local.jobs.jobenv import job_environment
 from snakemake_executor_domino.local.jobs.joblog import JobLogs
 from snakemake_executor_domino.local.jobs.workspace import (
-    collect_changes,
-    ending_rules,
+    commit_outputs,
     materialize,
 )
 from snakemake_executor_domino.local.store.blobs import BlobStore
 from snakemake_executor_domino.local.store.database import Store
-from snakemake_executor_domino.local.store.rows import ACTIVE_STATUSES, FileEntry, Job, now_ms
+from snakemake_executor_domino.local.store.rows import ACTIVE_STATUSES, Job, now_ms
 
 SCHEDULER_TICK_SECONDS = 0.5
 log = logging.getLogger(__name__)
@@ -379,25 +377,9 @@ class Runner:
         if stop is not None and not stop.commit_results:
             return status, None, exit_code
         self.store.update_job(job_id, status="Finishing")
-        output = self._commit_outputs(job, workdir, input_files)
+        output = commit_outputs(self.store, self.blobs, job, workdir, input_files,
+                                lambda m: self.logs.setup(job.id, m))
         return status, output, exit_code
-
-    def _commit_outputs(
-        self, job: Job, workdir: Path, input_files: Mapping[str, FileEntry]
-    ) -> str:
-        rules = ending_rules(workdir, input_files, self.blobs)
-        changes = collect_changes(
-            workdir, input_files, rules, self.blobs, lambda m: self.logs.setup(job.id, m)
-        )
-        if not changes:
-            self.logs.setup(job.id, "no files changed; nothing to commit")
-            return self.store.get_project(job.project_id).head_commit_id
-        title = f": {job.title}" if job.title else ""
-        commit = self.store.apply_changes(
-            job.project_id, changes, f"Run #{job.number}{title}", replace_conflicts=True
-        )
-        self.logs.setup(job.id, f"committed {len(changes)} changed file(s) as {commit}")
-        return commit
 
     def _write_token(self, job_id: str, token: str) -> Path:
         path = self.config.tokens_dir / job_id

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
 from snakemake_executor_domino.local.store.blobs import CHUNK, BlobStore
+from snakemake_executor_domino.local.store.database import Store
 from snakemake_executor_domino.local.store.paths import BadPath, clean_file_path
-from snakemake_executor_domino.local.store.rows import FileEntry
+from snakemake_executor_domino.local.store.rows import FileEntry, Job
 
 Log = Callable[[str], None]
 
@@ -97,3 +98,20 @@ def ending_rules(workdir: Path, files: Mapping[str, FileEntry], blobs: BlobStore
     else:
         data = b""
     return IgnoreRules(data.decode("utf-8", errors="replace"))
+
+
+def commit_outputs(store: Store, blobs: BlobStore, job: Job, workdir: Path,
+                   input_files: Mapping[str, FileEntry], log: Log) -> str:
+    """Commit what the job changed (less what .dominoignore keeps out) as its output
+    commit; the project's head where it changed nothing."""
+    rules = ending_rules(workdir, input_files, blobs)
+    changes = collect_changes(workdir, input_files, rules, blobs, log)
+    if not changes:
+        log("no files changed; nothing to commit")
+        return store.get_project(job.project_id).head_commit_id
+    title = f": {job.title}" if job.title else ""
+    commit = store.apply_changes(
+        job.project_id, changes, f"Run #{job.number}{title}", replace_conflicts=True
+    )
+    log(f"committed {len(changes)} changed file(s) as {commit}")
+    return commit
