@@ -21,6 +21,13 @@ after 45 s (benchmarks/README.md, "Scale"). The timers are daemons: a long times
 longer keeps the process alive after the run. Applied to the scheduler running this
 executor's jobs only, and only where Snakemake's scheduler has the shape this was written
 against; otherwise it changes nothing.
+
+A round that can start nothing also skips Snakemake's job selection: for a remote executor
+its scheduler short-circuits only on zero free cores, which it never counts here (`-j` is
+its `_nodes`), so every round with all `-j` slots taken built and solved an integer program
+over every waiting job to select none; with a thousand jobs waiting, most of the process's
+CPU. Where no waiting job fits what is free, the selection is empty without asking the
+selector (any selector's answer: each job it picks must fit on its own).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from typing import Any
 
 QUANTUM = 1.0  # seconds: the default --max-jobs-per-timespan is per second
 METHOD = "_schedule_reevalutation"  # sic: Snakemake's spelling
+SELECTOR = "_job_selector"  # the scheduler plugin's select_jobs (ilp or greedy)
 
 
 class Rechecks:
@@ -82,9 +90,38 @@ def coalesce_rechecks(scheduler: Any, debug: Any) -> Rechecks | None:
     rechecks = Rechecks(semaphore.release, lambda: _time_may_free_jobs(scheduler))
     setattr(scheduler, METHOD, rechecks.ask)
     scheduler._domino_rechecks = rechecks
+    skipping = _skip_futile_selections(scheduler)
     debug(f"Domino executor: Snakemake's rate-limit re-checks share one timer per "
-          f"{QUANTUM} s (planning_rounds.py)")
+          f"{QUANTUM} s{'; rounds with nothing free select nothing' if skipping else ''} "
+          "(planning_rounds.py)")
     return rechecks
+
+
+def _skip_futile_selections(scheduler: Any) -> bool:
+    """Wrap the scheduler's job selector (SELECTOR) so that a round in which no waiting job
+    fits the free resources selects none without it; False where there is no selector."""
+    select = getattr(scheduler, SELECTOR, None)
+    if not callable(select):
+        return False
+
+    def selector(selectable: Any, remaining: Any, available: Any, input_sizes: Any) -> Any:
+        if not any(fits(job, available) for job in selectable):
+            return []
+        return select(selectable, remaining, available, input_sizes)
+
+    setattr(scheduler, SELECTOR, selector)
+    return True
+
+
+def fits(job: Any, available: Any) -> bool:
+    """Whether `job` alone fits the free resources (a resource that is not a number is
+    left to the selector)."""
+    needs = job.scheduler_resources
+    for name, free in available.items():
+        need = needs.get(name, 0)
+        if isinstance(free, int | float) and isinstance(need, int | float) and need > free:
+            return False
+    return True
 
 
 def _time_may_free_jobs(scheduler: Any) -> bool:

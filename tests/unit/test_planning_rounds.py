@@ -105,3 +105,30 @@ def test_a_recheck_is_booked_only_where_the_rate_limit_is_spent_or_queue_input_a
         assert rechecks is not None
         scheduler._schedule_reevalutation(QUANTUM * 100)  # as its planning round does
         assert rechecks.pending() == booked, (started, awaiting)
+
+
+def test_a_round_with_nothing_free_selects_nothing_without_the_selector():
+    from types import SimpleNamespace
+
+    asked: list[int] = []
+
+    def selector(selectable, remaining, available, input_sizes):
+        asked.append(len(selectable))
+        return list(selectable)[: available["_nodes"]]
+
+    scheduler = object.__new__(JobScheduler)
+    scheduler._open_jobs = threading.Semaphore(0)
+    scheduler._job_selector = selector
+    said: list[str] = []
+    assert coalesce_rechecks(scheduler, said.append) is not None
+    assert "rounds with nothing free select nothing" in said[0]
+    jobs = [SimpleNamespace(scheduler_resources={"_nodes": 1, "mem_mb": m})
+            for m in (100, 4000)]
+    # every -j slot taken: the integer program would pick none of the waiting jobs
+    assert scheduler._job_selector(jobs, jobs, {"_nodes": 0, "mem_mb": 10**6}, {}) == []
+    # a slot free, but memory for neither job
+    assert scheduler._job_selector(jobs, jobs, {"_nodes": 3, "mem_mb": 50}, {}) == []
+    assert asked == []
+    # one fits: the selector decides, over every waiting job
+    assert scheduler._job_selector(jobs, jobs, {"_nodes": 1, "mem_mb": 200}, {}) == jobs[:1]
+    assert asked == [2]
