@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 IGNORE_FILE = ".dominoignore"
 
@@ -50,6 +51,12 @@ class IgnoreRules:
             if rule.regex.fullmatch(path):
                 ignored = not rule.negate
         return ignored
+
+
+def read_rules(directory: Path) -> IgnoreRules:
+    """The rules of `directory`'s .dominoignore; none where it has none."""
+    path = directory / IGNORE_FILE
+    return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
 
 
 def _parse_line(line: str) -> _Rule | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snakemake_executor_domino import formatting
-from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
+from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules, read_rules
 from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.transfer import Transfer, UploadTooBig
 
@@ -63,7 +63,7 @@ class Sources:
 
 def workflow_sources(workflow, workdir: Path) -> Sources:
     """The files to push before the first job."""
-    rules = _ignore_rules(workdir)
+    rules = read_rules(workdir)
     if in_git_repository(workdir):
         how, candidates = GIT_TRACKED, _snakemake_sources(workflow, workdir)
     else:
@@ -150,11 +150,6 @@ def _kept(path: str, rules: IgnoreRules) -> bool:
     if "__pycache__" in parts or path.endswith((".pyc", ".pyo")):
         return False
     return not rules.is_ignored(Path(path).as_posix())
-
-
-def _ignore_rules(workdir: Path) -> IgnoreRules:
-    path = workdir / DOMINOIGNORE
-    return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
 
 
 def too_big(how: str, sizes: dict[str, int], workdir: Path, limit: int) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from snakemake_executor_domino.domino import DominoClient, DominoNotFound, FileEntry
-from snakemake_executor_domino.domino.ignore_rules import IGNORE_FILE, IgnoreRules
+from snakemake_executor_domino.domino.ignore_rules import IgnoreRules, read_rules
 from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.commit_index import CommitIndex, CommitIndexes, Known
 from snakemake_executor_domino.files.hashing import FileHasher
@@ -252,7 +252,8 @@ class Transfer:
             if (self.workdir / item.path).is_dir():
                 raise TransferError(f"{item.path} is a directory locally but a file on Domino.")
         executables = set(manifest.executables)
-        kept = self._commit_rules()
+        # what Domino keeps out of output commits: the rules pushed with the workflow
+        kept = read_rules(self.workdir)
         for item in list(found.files.values()):
             try:
                 recorded = (manifest.files or {}).get(item.path)
@@ -342,12 +343,6 @@ class Transfer:
         temp.unlink(missing_ok=True)
         os.symlink(target, temp)
         os.replace(temp, local)
-
-    def _commit_rules(self) -> IgnoreRules:
-        """The .dominoignore rules Domino keeps files out of output commits by: the ones
-        the executor pushed with the workflow (files/sources.py)."""
-        path = self.workdir / IGNORE_FILE
-        return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
 
     def _pull_one(self, commit_id: str, entry: FileEntry, sha1: str | None,
                   recorded: str | None = None, inline: bytes | None = None,
