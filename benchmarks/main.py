@@ -42,7 +42,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="size of the input read from a dataset vs. project files (default "
                    "2048; quick: 1)")
     p.add_argument("--scale-sizes", type=_ints, default=None,
-                   help="N for the scale suite's wide workflow (default 200,1000; quick: 6)")
+                   help="N for the scale suite's wide workflow (default 200,1000; quick: 6; 0: no "
+                   "wide workflow, the per-sample one only)")
     p.add_argument("--scale-samples", type=int, default=None,
                    help="samples of the scale suite's per-sample workflow (default 100; "
                    "quick: 1)")
@@ -95,7 +96,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.active = args.active or ([1, 3] if q else [1, 10, 100, 500])
     args.transfer_mib = args.transfer_mib or ([1] if q else [100, 1024])
     args.dataset_mib = args.dataset_mib or (1 if q else 2048)
-    args.scale_sizes = args.scale_sizes or ([6] if q else [200, 1000])
+    if args.scale_sizes is None:
+        args.scale_sizes = [6] if q else [200, 1000]
+    args.scale_sizes = [n for n in args.scale_sizes if n > 0]  # 0: none
+    if not args.scale_sizes and args.scale_samples == 0:
+        p.error("--scale-sizes 0 with --scale-samples 0 leaves the scale suite nothing to run")
     if args.scale_samples is None:
         args.scale_samples = 1 if q else 100
     args.scale_latency = args.scale_latency or ("0.5" if q else "45:15")

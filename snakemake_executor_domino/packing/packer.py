@@ -321,9 +321,10 @@ class Packer:
     # ------------------------------------------------------------ poll
     def observe(self, states: dict[str, Job]) -> None:
         """What this cycle shows of Domino: executions queued, start latencies."""
-        queued = running = 0
+        queued = running = in_flight = 0
         for job in states.values():
             running += job.started_ms is not None and not job.finished
+            in_flight += not job.finished
             if job.status == "Queued":
                 queued += 1
                 self.seen.queueing = True
@@ -340,6 +341,7 @@ class Packer:
                 self._observed_runs.add(job.id)
                 self._note_runtime(job)
         self.queued_now = queued
+        self.seen.in_flight = in_flight
         self.seen.capacity = max(self.seen.capacity, running)
 
     def _note_runtime(self, job: Job) -> None:

@@ -88,6 +88,7 @@ class Observations:
         self.runtimes: dict[str, list[float]] = defaultdict(list)
         self.queueing = False
         self.capacity = 0  # the most executions of this run seen running at once
+        self.in_flight = 0  # this run's executions not ended, at the last status check
 
     def started(self, submitted_ms: int | None, started_ms: int | None) -> None:
         if submitted_ms is not None and started_ms is not None:
@@ -121,7 +122,9 @@ def decide(setting: PackSetting, seen: Observations, runtime_s: float | None,
     `slots` of them running at once. `running_for`: the longest a job of theirs has run
     so far in this run without ending (a lower bound of the run time). `count`: how many
     jobs are to be packed; when Domino queues, they are spread over the executions it was
-    seen to run at once (separate jobs would run in as many waves)."""
+    seen to run at once (separate jobs would run in as many waves), less those this run
+    still has in flight: those take their places first, and a pack more than the places
+    left would start a wave later, as long as a whole pack after them."""
     if setting.mode == OFF:
         return Decision(1, "--domino-pack off")
     latency = seen.latency()
@@ -138,9 +141,18 @@ def decide(setting: PackSetting, seen: Observations, runtime_s: float | None,
     if reasons:
         size = max(1, slots) * waves
         if seen.queueing or refused:
-            size = max(size, math.ceil(count / max(1, seen.capacity)))
+            size = max(size, math.ceil(count / _places(seen)))
         return Decision(min(MAX_MEMBERS, size), "; ".join(reasons))
     if latency is not None and max(runtime_s or 0.0, running_for) >= latency:
         return Decision(1, "jobs run longer than Domino takes to start them")
     return Decision(1, "nothing seen yet of Domino's start latency or the jobs' run time",
                     sure=False)
+
+
+def _places(seen: Observations) -> int:
+    """The executions new packs get in the next wave: the capacity less this run's own in
+    flight; all of it when those fill it (the packs wait a wave, then have it to
+    themselves)."""
+    capacity = max(1, seen.capacity)
+    free = capacity - seen.in_flight
+    return free if free > 0 else capacity

@@ -55,6 +55,16 @@ def test_auto_spreads_jobs_over_the_executions_domino_runs_at_once_when_it_queue
     assert decision.size == 10 and "queueing" in decision.why
 
 
+def test_auto_spreads_jobs_over_the_places_this_runs_own_executions_leave():
+    # quota 25 with 7 of this run's executions still in flight: 18 places in the next
+    # wave; 25 packs would leave 7 of them a wave later
+    obs = seen([45], queueing=True, capacity=25)
+    obs.in_flight = 7
+    assert decide(PackSetting(AUTO), obs, None, slots=1, refused=False, count=900).size == 50
+    obs.in_flight = 30  # more than the capacity: the packs wait, then have a whole wave
+    assert decide(PackSetting(AUTO), obs, None, slots=1, refused=False, count=900).size == 36
+
+
 def test_off_never_packs_and_a_size_always_does():
     assert decide(PackSetting(OFF), seen([60], True, 1), 1.0, 4, True, count=50).size == 1
     assert decide(PackSetting("fixed", 7), seen(), None, 1, False).size == 7
