@@ -5,6 +5,7 @@ client, journal, throttle, poller, packer and the maps of jobs submitted and sta
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
@@ -64,7 +65,11 @@ class Starts:
                 self.starting.pop(title, None)
             raise
         self.journal.submitted(key, domino_job.id)
-        return domino_job
+        # the callers retire the start from `starting` by the job's title; a job found
+        # again by its command's marker, or left unnamed on Domino before 5.5, has none
+        # (or another): the start would stay "in flight" and a Ctrl-C would report the
+        # job as never started after stopping it
+        return dataclasses.replace(domino_job, title=title)
 
     def _reattach(self, key: str, what: str) -> Job | None:
         """The Domino job an interrupted earlier run started for this very job, if usable."""

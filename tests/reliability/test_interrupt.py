@@ -158,3 +158,16 @@ def test_start_that_reaches_domino_after_the_signal_is_stopped(faulty, tmp_path)
         line = output.split("never started", 1)[1].split("\n", 1)[0]
         unseen = re.findall(r"\('(snakemake work [^']+)'\)", line)
         assert unseen and not set(unseen) & {job_label(j) for j in jobs}, output
+
+
+def test_jobs_domino_left_unnamed_are_stopped_and_not_reported_as_never_started(faulty, tmp_path):
+    """Domino 5.0 keeps no title from a start; the executor names each job afterwards, and a
+    naming refused (here every time) leaves the job unnamed. Its start is still over: after
+    Ctrl-C the job is stopped, and not also reported as a start that never reached Domino."""
+    returncode, took, jobs, output, sent_ms = interrupt(
+        faulty, tmp_path, signal.SIGINT, "rate=1,kinds=503,paths=^POST /v4/jobs/[^/]+/name$",
+        lambda c: len(work_jobs(c, "Running")) >= 3, setup=False,
+    )
+    assert returncode != 0 and took < 30
+    assert len(assert_every_job_stopped(jobs, output, sent_ms)) == 3
+    assert "never started" not in output, output
