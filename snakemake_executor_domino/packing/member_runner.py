@@ -7,11 +7,12 @@ plugin. SPEC is the pack's JSON (packer.py writes it): cores, mem_mb and the mem
 with name, label, command, threads and mem_mb. Beside SPEC it writes `<name>.log` per
 member and `status.json` (every ended member's exit status and times, rewritten as each
 ends). Once every member has ended it also writes `bundle.tar`: status.json, the member
-logs, each succeeded member's output manifest and the small files that manifest records,
-so the executor brings a pack's records and small outputs back in one download instead of
-one per file (each file still checked against the SHA-1 its member recorded). The runner
-exits 1 when a member failed, so Domino's job page shows the pack failed, and 0 when all
-succeeded; either way the output commit holds every member's record.
+logs, each succeeded member's output manifest and the small files that manifest records
+but does not carry itself (inline), so the executor brings a pack's records and small
+outputs back in one download instead of one per file (each file still checked against the
+SHA-1 its member recorded). The runner exits 1 when a member failed, so Domino's job page
+shows the pack failed, and 0 when all succeeded; either way the output commit holds every
+member's record.
 
 A member's command is Snakemake's own (`PYTHON -m snakemake ARGS && RECORDER`). Where
 PYTHON is the runner's own interpreter, the runner imports Snakemake once and forks each
@@ -172,11 +173,14 @@ class Pack:
 
 
 def recorded_files(manifest: str) -> dict[str, tuple[int, str | None]]:
-    """The regular files a member's output manifest records (files/outputs.py)."""
+    """The regular files a member's output manifest records (files/outputs.py), less
+    those whose content it carries itself (`inline`): the bundle need not hold them twice."""
     try:
         with open(manifest, encoding="utf-8") as f:
-            files = json.load(f).get("files") or {}
-        return {str(p): (int(v[0]), v[1]) for p, v in files.items()}
+            recorded = json.load(f)
+        inline = recorded.get("inline") or {}
+        files = recorded.get("files") or {}
+        return {str(p): (int(v[0]), v[1]) for p, v in files.items() if p not in inline}
     except (OSError, ValueError, TypeError, AttributeError, IndexError):
         return {}
 

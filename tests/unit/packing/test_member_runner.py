@@ -88,14 +88,18 @@ def test_only_a_plain_snakemake_command_of_this_python_is_forked():
 def test_the_bundle_holds_records_manifests_and_small_outputs(tmp_path):
     """bundle.tar: what the executor reads back of the pack, in one download."""
     manifest = {"files": {"one.txt": [4, "x"], "big.bin": [2 << 20, "y"],
-                          "/elsewhere.txt": [1, "z"], "unhashed.txt": [1, None]}}
+                          "/elsewhere.txt": [1, "z"], "unhashed.txt": [1, None],
+                          "carried.txt": [2, "w"]},
+                "inline": {"carried.txt": "Ywo="}}  # in the manifest: not again
     write = (f"echo one > one.txt; head -c {2 << 20} /dev/zero > big.bin; echo u > "
-             f"unhashed.txt; mkdir -p m; echo '{json.dumps(manifest)}' > m/m1.json")
+             f"unhashed.txt; echo c > carried.txt; mkdir -p m; "
+             f"echo '{json.dumps(manifest)}' > m/m1.json")
     result = run_pack(tmp_path, 1, [{**member("m1", write), "manifest": "m/m1.json"},
                                     {**member("m2", "exit 4"), "manifest": "m/m2.json"}])
     assert result.returncode == 1, result.stderr
     files = unpacked((tmp_path / "pack" / "bundle.tar").read_bytes())
-    # no big file, no path outside the project, no file without its SHA-1 to check it by
+    # no big file, no path outside the project, no file without its SHA-1 to check it by,
+    # none whose content the member's manifest carries
     assert set(files) == {"pack/status.json", "pack/m1.log", "pack/m2.log", "m/m1.json",
                           "one.txt"}
     assert files["one.txt"] == b"one\n"
