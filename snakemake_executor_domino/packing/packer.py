@@ -341,8 +341,7 @@ class Packer:
                 self._observed_runs.add(job.id)
                 self._note_runtime(job)
         self.queued_now = queued
-        self.seen.in_flight = in_flight
-        self.seen.capacity = max(self.seen.capacity, running)
+        self.seen.cycle(running, queued, in_flight)
 
     def _note_runtime(self, job: Job) -> None:
         info = self.ex.submitted.get(job.id)

@@ -87,13 +87,22 @@ class Observations:
         self.latencies: list[float] = []
         self.runtimes: dict[str, list[float]] = defaultdict(list)
         self.queueing = False
-        self.capacity = 0  # the most executions of this run seen running at once
+        self.capacity = 0  # the most executions of this run seen admitted at once
         self.in_flight = 0  # this run's executions not ended, at the last status check
 
     def started(self, submitted_ms: int | None, started_ms: int | None) -> None:
         if submitted_ms is not None and started_ms is not None:
             with self._lock:
                 self.latencies.append(max(0, started_ms - submitted_ms) / 1000)
+
+    def cycle(self, running: int, queued: int, in_flight: int) -> None:
+        """One status check's count of this run's executions: running, queued, not ended.
+        While Domino queues some, the others (running or still starting, as a pod does for
+        tens of seconds) are what it admits at once: known long before they all run."""
+        with self._lock:
+            self.in_flight = in_flight
+            admitted = in_flight - queued if queued else running
+            self.capacity = max(self.capacity, running, admitted)
 
     def ran(self, rule: str, seconds: float) -> None:
         with self._lock:

@@ -65,6 +65,16 @@ def test_auto_spreads_jobs_over_the_places_this_runs_own_executions_leave():
     assert decide(PackSetting(AUTO), obs, None, slots=1, refused=False, count=900).size == 36
 
 
+def test_while_domino_queues_the_executions_it_admitted_are_its_capacity():
+    obs = Observations()
+    obs.cycle(running=0, queued=0, in_flight=20)  # all still starting: nothing known
+    assert obs.capacity == 0
+    obs.cycle(running=3, queued=7, in_flight=32)  # 25 admitted, most of them starting
+    assert (obs.capacity, obs.in_flight) == (25, 32)
+    obs.cycle(running=10, queued=0, in_flight=10)  # the most admitted is kept
+    assert obs.capacity == 25
+
+
 def test_off_never_packs_and_a_size_always_does():
     assert decide(PackSetting(OFF), seen([60], True, 1), 1.0, 4, True, count=50).size == 1
     assert decide(PackSetting("fixed", 7), seen(), None, 1, False).size == 7
