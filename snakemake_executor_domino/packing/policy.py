@@ -101,8 +101,9 @@ class Observations:
         tens of seconds) are what it admits at once: known long before they all run."""
         with self._lock:
             self.in_flight = in_flight
+            # every running one is among those admitted, so this is never below `running`
             admitted = in_flight - queued if queued else running
-            self.capacity = max(self.capacity, running, admitted)
+            self.capacity = max(self.capacity, admitted)
 
     def ran(self, rule: str, seconds: float) -> None:
         with self._lock:
