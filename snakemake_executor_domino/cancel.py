@@ -16,6 +16,7 @@ from typing import Any
 
 from snakemake_executor_domino.domino import DominoClient, DominoError, Job
 from snakemake_executor_domino.job_identity import command_marker
+from snakemake_executor_domino.throttle import StartThrottle
 
 # Seconds to keep looking for a job whose start was in flight at the interrupt.
 IN_FLIGHT_PATIENCE = 10.0
@@ -109,7 +110,13 @@ class Canceller:
                 return
             for job in jobs:
                 title = self._title_of(job, registry)
-                if title is None or job.id in handled:
+                if title is None:
+                    continue
+                if job.id in handled:
+                    # stopped above: its start was answered after the snapshot of starts
+                    # in flight was taken (a refused job's start may be in flight again)
+                    if not StartThrottle.refused(job):
+                        waiting.pop(title, None)
                     continue
                 handled.add(job.id)
                 key = waiting.pop(title, registry.starting.get(title))
