@@ -23,7 +23,15 @@ import pytest
 from tests.conftest import DominoServer
 
 # the outputs compared byte for byte (models are pickles: equal models, unequal bytes)
-COMPARED = ("score_report.txt", "results/predictions.csv")
+# the example pipeline's outputs a run through Domino must match byte for byte: as an
+# independent second run of its scripts, this is also the check that they are reproducible
+COMPARED = (
+    "score_report.txt",
+    "results/predictions.csv",
+    "results/ensemble_weights.csv",
+    "results/split/test.csv",
+    "results/roc_curves.png",
+)
 _counter = itertools.count(1)
 
 

@@ -31,13 +31,14 @@ def snakemake(workdir: Path, *args: str, timeout: float = 300) -> subprocess.Com
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("local_pipeline_run")  # beside the fault tests that read the run too
-def test_workflow_runs_and_is_reproducible(
-    repo: Path, config: dict, tmp_path: Path, local_pipeline_run: Path
+def test_workflow_runs_and_reports_every_model(
+    repo: Path, config: dict, local_pipeline_run: Path
 ) -> None:
+    """The session's local run (tests/conftest.py). That a second run of the scripts makes
+    the same bytes is checked where a run through Domino is compared with this one
+    (tests/reliability/test_pipeline_faults.py, COMPARED)."""
     models = list(config["models"])
-    # the session's local run (tests/conftest.py), and a second run here
-    first, second = local_pipeline_run, copy_pipeline(tmp_path / "second")
-    snakemake(second, "--cores", "2")
+    first = local_pipeline_run
 
     report = (first / "score_report.txt").read_text()
     table = report.split("\n\n")[1].splitlines()
@@ -52,15 +53,6 @@ def test_workflow_runs_and_is_reproducible(
         assert (first / "logs" / "fit" / f"{model}.log").read_text().strip()
     assert (first / "models" / "ensemble.pkl").exists()
     assert (first / "results" / "roc_curves.png").read_bytes()[:4] == b"\x89PNG"
-
-    for path in (
-        "score_report.txt",
-        "results/predictions.csv",
-        "results/ensemble_weights.csv",
-        "results/split/test.csv",
-        "results/roc_curves.png",
-    ):
-        assert (first / path).read_bytes() == (second / path).read_bytes(), path
 
     # nothing left to do on a second invocation
     again = snakemake(first, "--cores", "2", "-n")
@@ -77,16 +69,15 @@ def make_dag_command() -> list[str]:
 @pytest.mark.slow
 def test_dry_run_dag_lists_every_rule(repo: Path, config: dict, tmp_path: Path) -> None:
     workdir = copy_pipeline(tmp_path / "dag")
-    dag = snakemake(workdir, "-n", "--dag").stdout
-    for rule in RULES:
-        assert f'label = "{rule}' in dag, rule
-    for model in config["models"]:
-        assert f"model: {model}" in dag
-    # `make dag`'s command runs nothing either, and prints only the graph on stdout (with
-    # `-n`, Snakemake 9 also prints "Building DAG of jobs..." there, which dot rejects).
-    # --dag takes an optional format, so a target right after it must follow the format.
+    # `make dag`'s command runs nothing, and prints only the graph on stdout (with `-n`,
+    # Snakemake 9 also prints "Building DAG of jobs..." there, which dot rejects). --dag
+    # takes an optional format, so a target right after it must follow the format.
     graph = snakemake(workdir, *make_dag_command()).stdout
     assert graph.startswith("digraph") and graph.rstrip().endswith("}")
+    for rule in RULES[1:]:  # every rule but `all`: the picture's target is the report
+        assert f'label = "{rule}' in graph, rule
+    for model in config["models"]:
+        assert f"model: {model}" in graph
     assert not (workdir / "results").exists() and not (workdir / "models").exists()
 
     # the workflow profile is picked up and the plan names every job's tier, or the memory
