@@ -282,7 +282,7 @@ class Executor(Starts, RemoteExecutor):
             self._stop_duplicate(duplicate)
         in_flight = sum(1 for job in states.values() if not job.finished)
         self.packer.observe(states)
-        self.throttle.new_cycle(in_flight)
+        self.throttle.new_cycle(in_flight, states)
         for info in active_jobs:
             job = states.get(info.external_jobid)
             if job is None or not job.finished:
