@@ -27,7 +27,14 @@ its scheduler short-circuits only on zero free cores, which it never counts here
 its `_nodes`), so every round with all `-j` slots taken built and solved an integer program
 over every waiting job to select none; with a thousand jobs waiting, most of the process's
 CPU. Where no waiting job fits what is free, the selection is empty without asking the
-selector (any selector's answer: each job it picks must fit on its own).
+selector (any selector's answer: each job it picks must fit on its own). And where every
+waiting job fits what is free at once, the selection is all of them, again without the
+selector: Snakemake's integer program maximises a sum in which each selected job adds a
+positive amount (its priority, when none is negative, and its cores), and the greedy
+selector takes jobs while they fit. That is the usual round of a remote run (a status
+check ends jobs, their successors take the freed slots), and each one solved an integer
+program in a CBC process of its own: measured, a third of the submitting process's CPU for
+the per-sample workflow (benchmarks/README.md, "Scale").
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from typing import Any
 QUANTUM = 1.0  # seconds: the default --max-jobs-per-timespan is per second
 METHOD = "_schedule_reevalutation"  # sic: Snakemake's spelling
 SELECTOR = "_job_selector"  # the scheduler plugin's select_jobs (ilp or greedy)
+SKIPPING = "; rounds with nothing free select nothing, rounds where all fit select all"
 
 
 class Rechecks:
@@ -92,14 +100,15 @@ def coalesce_rechecks(scheduler: Any, debug: Any) -> Rechecks | None:
     scheduler._domino_rechecks = rechecks
     skipping = _skip_futile_selections(scheduler)
     debug(f"Domino executor: Snakemake's rate-limit re-checks share one timer per "
-          f"{QUANTUM} s{'; rounds with nothing free select nothing' if skipping else ''} "
+          f"{QUANTUM} s{SKIPPING if skipping else ''} "
           "(planning_rounds.py)")
     return rechecks
 
 
 def _skip_futile_selections(scheduler: Any) -> bool:
     """Wrap the scheduler's job selector (SELECTOR) so that a round in which no waiting job
-    fits the free resources selects none without it; False where there is no selector."""
+    fits the free resources selects none, and one in which all of them fit selects all,
+    without it; False where there is no selector."""
     select = getattr(scheduler, SELECTOR, None)
     if not callable(select):
         return False
@@ -107,6 +116,8 @@ def _skip_futile_selections(scheduler: Any) -> bool:
     def selector(selectable: Any, remaining: Any, available: Any, input_sizes: Any) -> Any:
         if not any(fits(job, available) for job in selectable):
             return []
+        if all_fit(selectable, available):
+            return list(selectable)
         return select(selectable, remaining, available, input_sizes)
 
     setattr(scheduler, SELECTOR, selector)
@@ -120,6 +131,23 @@ def fits(job: Any, available: Any) -> bool:
     for name, free in available.items():
         need = needs.get(name, 0)
         if isinstance(free, int | float) and isinstance(need, int | float) and need > free:
+            return False
+    return True
+
+
+def all_fit(jobs: Any, available: Any) -> bool:
+    """Whether `jobs` fit the free resources all at once, none with a negative priority
+    (which the integer program may leave out); a resource that is not a number is left to
+    the selector."""
+    if any(getattr(job, "priority", 0) < 0 for job in jobs):
+        return False
+    for name, free in available.items():
+        needs = [job.scheduler_resources.get(name, 0) for job in jobs]
+        if not isinstance(free, int | float) or not all(
+            isinstance(need, int | float) for need in needs
+        ):
+            return False
+        if sum(needs) > free:
             return False
     return True
 

@@ -132,3 +132,55 @@ def test_a_round_with_nothing_free_selects_nothing_without_the_selector():
     # one fits: the selector decides, over every waiting job
     assert scheduler._job_selector(jobs, jobs, {"_nodes": 1, "mem_mb": 200}, {}) == jobs[:1]
     assert asked == [2]
+
+
+class _Job:
+    """What Snakemake's selectors read of a job (hashable, as the ILP keys them)."""
+
+    def __init__(self, mem_mb: int, priority: int = 0):
+        self.scheduler_resources = {"_nodes": 1, "_cores": 1, "mem_mb": mem_mb}
+        self.priority = priority
+        self.input: list = []
+
+
+def _wrapped(asked: list[int]) -> JobScheduler:
+    def selector(selectable, remaining, available, input_sizes):
+        asked.append(len(selectable))
+        return list(selectable)[:1]
+
+    scheduler = object.__new__(JobScheduler)
+    scheduler._open_jobs = threading.Semaphore(0)
+    scheduler._job_selector = selector
+    assert coalesce_rechecks(scheduler, lambda _: None) is not None
+    return scheduler
+
+
+def test_a_round_where_every_waiting_job_fits_selects_all_without_the_selector():
+    asked: list[int] = []
+    scheduler = _wrapped(asked)
+    jobs = {_Job(100), _Job(200), _Job(300)}
+    free = {"_nodes": 3, "_cores": 8, "mem_mb": 600}
+    assert set(scheduler._job_selector(jobs, jobs, free, {})) == jobs
+    assert asked == []
+    # one too many for the slots, or for the memory: the selector decides
+    assert len(scheduler._job_selector(jobs, jobs, {**free, "_nodes": 2}, {})) == 1
+    assert len(scheduler._job_selector(jobs, jobs, {**free, "mem_mb": 599}, {})) == 1
+    # a negative priority, which the integer program may leave out: the selector decides
+    low = {_Job(100), _Job(100, priority=-1)}
+    assert len(scheduler._job_selector(low, low, free, {})) == 1
+    assert asked == [3, 3, 2]
+
+
+def test_snakemakes_integer_program_selects_every_job_when_all_fit():
+    """A canary for Snakemake upgrades: the shortcut above answers what its `ilp` scheduler
+    does (which runs the CBC solver here)."""
+    import logging
+
+    from snakemake.scheduling.milp import Scheduler, SchedulerSettings
+
+    ilp = Scheduler(None, SchedulerSettings(), logging.getLogger("test"))
+    jobs = [_Job(100), _Job(200, priority=5), _Job(300)]
+    free = {"_nodes": 3, "_cores": 8, "mem_mb": 600, "_job_count": 100}
+    assert set(ilp.select_jobs(jobs, jobs, free, {})) == set(jobs)
+    # and where they do not all fit, it leaves some out (the shortcut must not apply)
+    assert len(ilp.select_jobs(jobs, jobs, {**free, "_nodes": 2}, {})) == 2
