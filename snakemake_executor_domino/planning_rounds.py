@@ -142,8 +142,9 @@ def all_fit(jobs: Any, available: Any) -> bool:
     the selector."""
     if any(getattr(job, "priority", 0) < 0 for job in jobs):
         return False
+    uses = [job.scheduler_resources for job in jobs]  # read once, not once per resource
     for name, free in available.items():
-        needs = [job.scheduler_resources.get(name, 0) for job in jobs]
+        needs = [use.get(name, 0) for use in uses]
         if not isinstance(free, int | float) or not all(
             isinstance(need, int | float) for need in needs
         ):
