@@ -325,8 +325,7 @@ class Executor(Starts, RemoteExecutor):
     def _settle_pulled(self) -> None:
         pulled, self._pulled_keys = self._pulled_keys, []
         try:
-            for key in pulled:
-                self.journal.settled(key)
+            self.journal.settled(*pulled)
         except OSError as exc:  # a full disk must not end polling; a rerun just reattaches
             self.logger.warning(f"Domino executor: could not write the job journal: {exc}")
 

@@ -10,6 +10,7 @@ directory stays ignored.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +55,15 @@ class IgnoreRules:
 
 
 def read_rules(directory: Path) -> IgnoreRules:
-    """The rules of `directory`'s .dominoignore; none where it has none."""
+    """The rules of `directory`'s .dominoignore; none where it has none. Read for every
+    pull: parsed again only when the file's text changed."""
     path = directory / IGNORE_FILE
-    return IgnoreRules(path.read_text(errors="replace") if path.is_file() else "")
+    return _parsed(path.read_text(errors="replace") if path.is_file() else "")
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> IgnoreRules:
+    return IgnoreRules(text)
 
 
 def _parse_line(line: str) -> _Rule | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -141,20 +141,26 @@ class RunLog:
         self.path = runs_dir(workdir) / f"{run_id}.jsonl"
         self._lock = threading.Lock()
 
-    def write(self, record: dict[str, Any]) -> None:
-        line = json.dumps({"format": FORMAT, **record}, sort_keys=True)
+    def write(self, *records: dict[str, Any]) -> None:
+        """Append the records, one line each, in one write and one fsync: a finished job's
+        line and its outputs' lines go together (an fsync each cost the polling loop)."""
+        text = "".join(
+            json.dumps({"format": FORMAT, **record}, sort_keys=True) + "\n" for record in records
+        )
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a") as f:
-                f.write(line + "\n")
+            try:
+                f = open(self.path, "a")
+            except FileNotFoundError:  # the first line, or the directory was removed
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                f = open(self.path, "a")
+            with f:
+                f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
 
-    def job(self, record: JobRecord) -> None:
-        self.write({"type": "job", **asdict(record)})
-
-    def output(self, record: OutputRecord) -> None:
-        self.write(record.to_dict())
+    def job(self, record: JobRecord, outputs: Iterable[OutputRecord] = ()) -> None:
+        """A finished job's line, with the lines of the files pulled back for it."""
+        self.write({"type": "job", **asdict(record)}, *(o.to_dict() for o in outputs))
 
 
 def read_run(path: Path) -> Run:

@@ -17,7 +17,7 @@ from typing import Any
 from snakemake_executor_domino.domino import DominoClient, HardwareTier, Job
 from snakemake_executor_domino.exceptions import ConfigurationError
 from snakemake_executor_domino.report.efficiency import DEFAULT_THRESHOLD, assess
-from snakemake_executor_domino.report.records import JobRecord, RunLog, TierPrice
+from snakemake_executor_domino.report.records import JobRecord, OutputRecord, RunLog, TierPrice
 from snakemake_executor_domino.report.spans import from_record
 from snakemake_executor_domino.report.summary import summarise
 from snakemake_executor_domino.report.summary_text import format_summary
@@ -180,9 +180,7 @@ class RunAccount:
             found = details.fetch(self._quick, job, pinned if all(pinned) else None)
             record = self._job_record(job, facts, found)
             self.records.append(record)
-            self.log.job(record)
-            if pulled:
-                self._outputs(record, facts)
+            self.log.job(record, self._outputs(record, facts) if pulled else ())
 
         self._guard(note)
 
@@ -205,10 +203,9 @@ class RunAccount:
         return [TierPrice(t.id, t.name, t.cents_per_minute, t.cores, t.memory_gib, t.gpus)
                 for t in self.tiers]
 
-    def _outputs(self, record: JobRecord, facts: Asked) -> None:
+    def _outputs(self, record: JobRecord, facts: Asked) -> list[OutputRecord]:
         files = [(path, rule, wc) for rule, wc, paths in facts.members for path in paths]
-        for output in output_records(self.workdir, files, record, self.sha1, _now_ms()):
-            self.log.output(output)
+        return list(output_records(self.workdir, files, record, self.sha1, _now_ms()))
 
     def _header(self) -> dict[str, Any]:
         return {

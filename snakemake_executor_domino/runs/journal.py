@@ -108,9 +108,9 @@ class Journal:
         tmp.write_text("".join(line + "\n" for line in lines))
         os.replace(tmp, self.path)
 
-    def _append(self, event: dict[str, str | None]) -> None:
+    def _append(self, *events: dict[str, str | None]) -> None:
         with open(self.path, "a") as f:
-            f.write(self._line(event) + "\n")
+            f.write("".join(self._line(event) + "\n" for event in events))
             f.flush()
             os.fsync(f.fileno())
 
@@ -140,9 +140,11 @@ class Journal:
             self._open.setdefault(key, _Entry()).job = job_id
             self._append({"event": "submitted", "key": key, "job": job_id})
 
-    def settled(self, key: str | None) -> None:
-        if not self.enabled or key is None:
+    def settled(self, *keys: str | None) -> None:
+        """The jobs of these keys are handled; several in one write (a polling cycle's)."""
+        if not self.enabled:
             return
         with self._lock:
-            if self._open.pop(key, None) is not None:
-                self._append({"event": "settled", "key": key})
+            done = [k for k in keys if k is not None and self._open.pop(k, None) is not None]
+            if done:
+                self._append(*({"event": "settled", "key": k} for k in done))

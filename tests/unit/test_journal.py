@@ -34,3 +34,17 @@ def test_disabled_journal_remembers_nothing(tmp_path):
     journal = Journal(tmp_path, "p1", enabled=False)
     journal.submitted("k1", "job1")
     assert Journal(tmp_path, "p1").lookup("k1") is None
+
+
+def test_a_cycles_keys_settle_together_and_unknown_ones_are_skipped(tmp_path):
+    journal = Journal(tmp_path, "p1")
+    for n in range(3):
+        journal.submitted(f"k{n}", f"job{n}")
+    before = journal.path.read_text().count("\n")
+    journal.settled("k0", None, "k2", "never-started")
+
+    lines = journal.path.read_text().splitlines()[before:]
+    assert [line.count('"settled"') for line in lines] == [1, 1]  # one line per key settled
+    reopened = Journal(tmp_path, "p1")
+    assert (reopened.lookup("k0"), reopened.lookup("k1"), reopened.lookup("k2")) == (
+        None, "job1", None)

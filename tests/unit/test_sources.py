@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from snakemake_executor_domino.domino.ignore_rules import read_rules
 from snakemake_executor_domino.files.sources import (
     DIRECTORY_SYNC,
     GIT_TRACKED,
@@ -98,3 +99,14 @@ def test_git_repository_uses_snakemakes_list_less_dominoignore(tmp_path, monkeyp
 def test_not_a_git_repository(tmp_path):
     assert not in_git_repository(tmp_path)
 
+
+
+def test_an_edited_dominoignore_is_read_again(tmp_path):
+    (tmp_path / ".dominoignore").write_text("*.tmp\n")
+    assert read_rules(tmp_path).is_ignored("a.tmp")
+    assert not read_rules(tmp_path).is_ignored("a.log")
+    (tmp_path / ".dominoignore").write_text("*.log\n")
+    assert read_rules(tmp_path).is_ignored("a.log")
+    assert not read_rules(tmp_path).is_ignored("a.tmp")
+    (tmp_path / ".dominoignore").unlink()
+    assert not read_rules(tmp_path)
