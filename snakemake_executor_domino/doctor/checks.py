@@ -20,6 +20,7 @@ from snakemake_executor_domino.domino import (
 )
 from snakemake_executor_domino.domino.apispec import check_description
 from snakemake_executor_domino.domino.errors import DominoReloginRequired
+from snakemake_executor_domino.formatting import tier_label
 
 
 @dataclass
@@ -172,7 +173,7 @@ def check_tiers(ctx: Context, report: Report) -> None:
             "ask your Domino admin to make a hardware tier available to the project",
         )
         return
-    names = ", ".join(_tier_text(t) for t in tiers)
+    names = ", ".join(tier_label(t) for t in tiers)
     default = next((t for t in tiers if t.is_default), None)
     ctx.default_tier = default
     if default is None:
@@ -182,15 +183,6 @@ def check_tiers(ctx: Context, report: Report) -> None:
         )
         return
     report.add(OK, "tiers", f"{len(tiers)} tier(s): {names}; default {default.name}")
-
-
-def _tier_text(tier: HardwareTier) -> str:
-    sizes = []
-    if tier.cores is not None:
-        sizes.append(f"{tier.cores:g} core{'' if tier.cores == 1 else 's'}")
-    if tier.memory_gib is not None:
-        sizes.append(f"{tier.memory_gib:g} GiB")
-    return f"{tier.name}" + (f" ({', '.join(sizes)})" if sizes else "")
 
 
 def check_environment(ctx: Context, report: Report) -> None:

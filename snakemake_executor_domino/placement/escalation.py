@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.formatting import tier_label
 from snakemake_executor_domino.placement.resources import members
-from snakemake_executor_domino.placement.sizing import Ask, next_by_memory, tier_text
+from snakemake_executor_domino.placement.sizing import Ask, next_by_memory
 
 
 def attempt_key(job: JobExecutorInterface) -> str:
@@ -47,7 +48,7 @@ class Escalations:
         memory (where a retry goes), else ''."""
         if not oom:
             return ""
-        where = f"tier {tier_text(ran_on)}" if ran_on else "its tier"
+        where = f"tier {tier_label(ran_on)}" if ran_on else "its tier"
         said = f"It ran out of memory on {where}."
         if not self.enabled:
             return f"{said} A retry runs on the same tier (--domino-no-escalation)."
@@ -67,4 +68,4 @@ class Escalations:
                 bigger,
                 f"attempt {job.attempt} ran out of memory on tier {ran_on.name}",
             )
-        return f"{said} A retry (--retries) runs on the next tier by memory, {tier_text(bigger)}."
+        return f"{said} A retry (--retries) runs on the next tier by memory, {tier_label(bigger)}."

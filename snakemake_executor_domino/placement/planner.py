@@ -22,6 +22,7 @@ from snakemake_interface_executor_plugins.jobs import JobExecutorInterface
 
 from snakemake_executor_domino.domino import HardwareTier
 from snakemake_executor_domino.exceptions import ConfigurationError
+from snakemake_executor_domino.formatting import tier_label
 from snakemake_executor_domino.placement.environment import EnvironmentChoice
 from snakemake_executor_domino.placement.escalation import Escalations
 from snakemake_executor_domino.placement.resources import choice, evaluated_ask, members
@@ -31,7 +32,6 @@ from snakemake_executor_domino.placement.sizing import (
     largest,
     misfits,
     smallest_fit,
-    tier_text,
     unjudged,
 )
 from snakemake_executor_domino.placement.tiers import TierResolver
@@ -85,7 +85,7 @@ def oversized(label: str, ask: Ask, tiers: list[HardwareTier]) -> str:
     """`label`: "rule NAME" or "group NAME (rules)"."""
     return (
         f"{label} asks for {ask.describe()}, more than any hardware tier of this "
-        f"Domino project holds; the largest is {tier_text(largest(tiers))}. Ask for less, "
+        f"Domino project holds; the largest is {tier_label(largest(tiers))}. Ask for less, "
         "or have a bigger tier added to the project."
     )
 

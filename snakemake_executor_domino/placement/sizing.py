@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.formatting import count
 
 # Snakemake's mem_mb is in megabytes (10**6 bytes); Domino states a tier's memory in GiB.
 MB_PER_GIB = 2**30 / 10**6
@@ -59,18 +60,6 @@ class Ask:
             most(self.disk_mb, other.disk_mb),
             most(self.gpus, other.gpus),
         )
-
-
-def tier_text(tier: HardwareTier) -> str:
-    """A tier with its size, as messages show it: `Large (4 cores, 16 GiB, 0 GPUs)`."""
-    size = []
-    if tier.cores is not None:
-        size.append(f"{tier.cores:g} core(s)")
-    if tier.memory_gib is not None:
-        size.append(f"{tier.memory_gib:g} GiB")
-    if tier.gpus is not None:
-        size.append(f"{tier.gpus} GPU(s)")
-    return f"{tier.name} ({', '.join(size)})" if size else tier.name
 
 
 def _judged(tiers: Sequence[HardwareTier]) -> tuple[bool, bool, bool]:
@@ -160,7 +149,7 @@ def misfits(rule: str, ask: Ask, tier: HardwareTier) -> list[str]:
     if ask.threads is not None and tier.cores and ask.threads > tier.cores:
         problems.append(
             f"rule {rule}: threads={ask.threads}, but tier {tier.name} has "
-            f"{tier.cores:g} core(s)"
+            f"{count(tier.cores, 'core')}"
         )
     memory = tier.memory_gib
     if ask.mem_mb is not None and memory and ask.mem_mb > memory * MB_PER_GIB:

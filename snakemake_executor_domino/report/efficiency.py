@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from snakemake_executor_domino.formatting import size
+from snakemake_executor_domino.formatting import size, tier_label
 from snakemake_executor_domino.report.records import TierPrice
 from snakemake_executor_domino.report.summary import UNKNOWN_TIER, RuleUsage, Summary
 
@@ -128,17 +128,6 @@ def _bill(summary: Summary, usage: RuleUsage, there: TierPrice) -> Smaller:
     return Smaller(there, run_ms, now, cost_there)
 
 
-def tier_size(tier: TierPrice) -> str:
-    parts = []
-    if tier.cores is not None:
-        parts.append(f"{tier.cores:g} core{'s' if tier.cores != 1 else ''}")
-    if tier.memory_gib is not None:
-        parts.append(f"{tier.memory_gib:g} GiB")
-    if tier.gpus:
-        parts.append(f"{tier.gpus} GPU{'s' if tier.gpus != 1 else ''}")
-    return f"{tier.name} ({', '.join(parts)})" if parts else tier.name
-
-
 def advice(rule: RuleEfficiency, threshold: float = DEFAULT_THRESHOLD) -> str | None:
     """The one line for a rule under the threshold that a smaller tier would have held."""
     there = rule.smaller
@@ -148,7 +137,7 @@ def advice(rule: RuleEfficiency, threshold: float = DEFAULT_THRESHOLD) -> str | 
         f"{what} {pct:.0f}%" for what, pct in (("memory", rule.memory_pct),
                                                 ("cores", rule.cores_pct)) if pct is not None)
     line = (f"{rule.rule} used {used} of tier {rule.tier} (under {threshold:g}%): "
-            f"{tier_size(there.tier)} would have held it (peak + {MARGIN:.0%} = "
+            f"{tier_label(there.tier)} would have held it (peak + {MARGIN:.0%} = "
             f"{size(rule.needed_bytes)})")
     if there.cents_now and there.cents_there is not None:
         return (line + f"; {_money(there.cents_there)} there instead of "

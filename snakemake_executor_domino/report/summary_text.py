@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from snakemake_executor_domino.formatting import duration, size
+from snakemake_executor_domino.formatting import count, duration, hardware, size
 from snakemake_executor_domino.report.efficiency import DEFAULT_THRESHOLD, RuleEfficiency, advice
 from snakemake_executor_domino.report.summary import RuleUsage, Summary
 
@@ -98,16 +98,11 @@ def _pct(value: float | None) -> str:
 def _asked(rule: RuleUsage) -> str:
     parts = []
     if rule.threads is not None:
-        parts.append(f"{rule.threads} thread{'s' if rule.threads != 1 else ''}")
+        parts.append(count(rule.threads, "thread"))
     if rule.mem_mb is not None:
         parts.append(f"{rule.mem_mb:g} MB")
     return ", ".join(parts) or "-"
 
 
 def _has(rule: RuleUsage) -> str:
-    parts = []
-    if rule.tier_cores is not None:
-        parts.append(f"{rule.tier_cores:g} core{'s' if rule.tier_cores != 1 else ''}")
-    if rule.tier_memory_gib is not None:
-        parts.append(f"{rule.tier_memory_gib:g} GiB")
-    return ", ".join(parts) or "-"
+    return hardware(rule.tier_cores, rule.tier_memory_gib) or "-"

@@ -66,7 +66,7 @@ def test_out_of_memory_retries_on_the_next_tier_by_memory(tmp_path, small_domino
     log = result.stderr
     # the local Domino killed it as Kubernetes kills a pod over its memory limit
     assert "OOMKilled: the job's processes used" in log, log
-    assert "It ran out of memory on tier Tiny (1 core(s), 0.5 GiB" in log, log
+    assert "It ran out of memory on tier Tiny (1 core, 0.5 GiB" in log, log
     assert "A retry (--retries) runs on the next tier by memory, Roomy" in log
     assert re.search(r"rule hungry: Domino job #\d+ on tier Roomy \(escalated: attempt 1 ran "
                      r"out of memory on tier Tiny\)", log), log
@@ -94,7 +94,7 @@ def test_out_of_memory_on_the_largest_tier_says_no_larger_tier_is_left(tmp_path,
         "700 * 2**20", "1800 * 2**20"))
     result = run_snakemake(workdir, small_domino, project, check=False)
     assert result.returncode != 0
-    assert ("It ran out of memory on tier Roomy (1 core(s), 1.5 GiB, 0 GPU(s)). No larger tier "
+    assert ("It ran out of memory on tier Roomy (1 core, 1.5 GiB). No larger tier "
             "is left") in result.stderr, result.stderr
     assert tiers_and_statuses(small_domino, project) == [("Roomy", "Failed")]
 

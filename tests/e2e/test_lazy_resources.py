@@ -134,7 +134,7 @@ def test_threads_or_memory_over_the_tier_warn_before_any_job_starts(tmp_path, do
     log = result.stderr
     first_job = log.index("Domino job #")
     # known up front: named before the first job starts
-    wide = log.index("rule wide: threads=4, but tier Small has 1 core(s)")
+    wide = log.index("rule wide: threads=4, but tier Small has 1 core")
     hungry = log.index("rule hungry: mem_mb=50000, but tier Medium has 8 GiB")
     assert wide < first_job and hungry < first_job, log
     assert "bigger tier (resources: tier=...)" in log

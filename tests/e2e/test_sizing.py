@@ -87,7 +87,7 @@ def test_a_rule_no_tier_holds_fails_before_any_job_starts(tmp_path, domino):
     assert (
         "No Domino hardware tier holds a rule; no job was started.\n"
         "rule huge asks for threads=2, mem_mb=100000, more than any hardware tier of this "
-        "Domino project holds; the largest is GPU (4 core(s), 16 GiB, 1 GPU(s))."
+        "Domino project holds; the largest is GPU (4 cores, 16 GiB, 1 GPU)."
     ) in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     jobs, _ = domino.client(project).list_jobs()

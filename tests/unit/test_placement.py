@@ -96,7 +96,7 @@ def test_nothing_holds_an_oversized_job():
         planner().plan(_Job(rule="huge", mem_mb=100000))
     assert str(info.value).startswith(
         "rule huge asks for mem_mb=100000, more than any hardware tier of this Domino "
-        "project holds; the largest is GPU (4 core(s), 16 GiB, 1 GPU(s))."
+        "project holds; the largest is GPU (4 cores, 16 GiB, 1 GPU)."
     )
 
 
@@ -105,7 +105,7 @@ def test_out_of_memory_moves_the_next_attempt_up_by_memory():
     first, _ = plan.plan(_Job(mem_mb=1000))
     assert first.tier.name == "Small"
     note = plan.escalations.ended(_Job(mem_mb=1000), first.tier, first.ask, oom=True)
-    assert note.startswith("It ran out of memory on tier Small (1 core(s), 4 GiB")
+    assert note.startswith("It ran out of memory on tier Small (1 core, 4 GiB")
     assert "next tier by memory, Medium" in note
     second, _ = plan.plan(_Job(mem_mb=1000, attempt=2))
     assert second.tier.name == "Medium"
@@ -121,7 +121,7 @@ def test_out_of_memory_moves_the_next_attempt_up_by_memory():
 def test_escalation_ends_at_the_largest_tier_and_can_be_turned_off():
     plan = planner()
     note = plan.escalations.ended(_Job(), LARGE, Ask(), oom=True)
-    assert note.startswith("It ran out of memory on tier Large (4 core(s), 16 GiB, 0 GPU(s)). "
+    assert note.startswith("It ran out of memory on tier Large (4 cores, 16 GiB). "
                            "No larger tier is left")
     assert plan.plan(_Job(attempt=2))[0].override is None
     off = planner(escalate=False)

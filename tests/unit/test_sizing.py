@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from snakemake_executor_domino.domino import HardwareTier
+from snakemake_executor_domino.formatting import count, hardware, tier_label
 from snakemake_executor_domino.placement.sizing import (
     Ask,
     by_size,
@@ -10,7 +11,6 @@ from snakemake_executor_domino.placement.sizing import (
     misfits,
     next_by_memory,
     smallest_fit,
-    tier_text,
     unjudged,
 )
 
@@ -74,7 +74,7 @@ def test_next_tier_by_memory():
 def test_misfits_name_the_rule_the_ask_and_the_tier():
     assert misfits("r", Ask(threads=1, mem_mb=4000), SMALL) == []
     assert misfits("r", Ask(threads=2), SMALL) == [
-        "rule r: threads=2, but tier Small has 1 core(s)"
+        "rule r: threads=2, but tier Small has 1 core"
     ]
     assert misfits("r", Ask(mem_mb=5000), SMALL) == [
         "rule r: mem_mb=5000, but tier Small has 4 GiB (4295 MB)"
@@ -83,8 +83,15 @@ def test_misfits_name_the_rule_the_ask_and_the_tier():
     assert misfits("r", Ask(threads=64, mem_mb=10**6), tier("Odd", None, None, gpus=None)) == []
 
 
-def test_tier_text_and_ask_description():
-    assert tier_text(GPU) == "GPU (4 core(s), 16 GiB, 1 GPU(s))"
+def test_tier_label_and_ask_description():
+    assert tier_label(GPU) == "GPU (4 cores, 16 GiB, 1 GPU)"
     assert Ask(threads=2, mem_mb=6000).describe() == "threads=2, mem_mb=6000"
     assert not Ask(disk_mb=5)  # disk alone chooses nothing
     assert Ask(mem_mb=1).merged(Ask(threads=3, mem_mb=5)) == Ask(threads=3, mem_mb=5)
+
+
+def test_hardware_reads_the_same_everywhere():
+    assert count(1, "core") == "1 core" and count(0.5, "core") == "0.5 cores"
+    assert hardware(2, 8, 0) == "2 cores, 8 GiB"  # no GPUs: not named
+    assert hardware(None, None) == ""
+    assert tier_label(HardwareTier("t", "Tiny", False)) == "Tiny"
