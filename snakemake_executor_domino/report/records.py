@@ -134,8 +134,9 @@ def runs_dir(workdir: Path) -> Path:
 
 
 class RunLog:
-    """The executor's writer of one run's file. Thread-safe; each line is flushed and
-    fsynced, as the journal's are, so a crash loses at most the line being written."""
+    """The executor's writer of one run's file. Thread-safe; each write is flushed and
+    fsynced, as the journal's are, so a crash loses at most the lines being written (one
+    finished job's, or a torn last line, which readers skip)."""
 
     def __init__(self, workdir: Path, run_id: str):
         self.path = runs_dir(workdir) / f"{run_id}.jsonl"
@@ -143,7 +144,7 @@ class RunLog:
 
     def write(self, *records: dict[str, Any]) -> None:
         """Append the records, one line each, in one write and one fsync: a finished job's
-        line and its outputs' lines go together (an fsync each cost the polling loop)."""
+        line and its outputs' lines go together (an fsync per line cost the polling loop)."""
         text = "".join(
             json.dumps({"format": FORMAT, **record}, sort_keys=True) + "\n" for record in records
         )

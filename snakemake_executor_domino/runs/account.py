@@ -180,7 +180,12 @@ class RunAccount:
             found = details.fetch(self._quick, job, pinned if all(pinned) else None)
             record = self._job_record(job, facts, found)
             self.records.append(record)
-            self.log.job(record, self._outputs(record, facts) if pulled else ())
+            outputs: list[OutputRecord] = []
+            try:
+                if pulled:
+                    outputs = self._outputs(record, facts)
+            finally:  # the job's own line is kept even if reading its files failed
+                self.log.job(record, outputs)
 
         self._guard(note)
 
