@@ -91,24 +91,19 @@ def with_cores(command: str, cores: int) -> str:
     return CORES.sub(f"--cores {cores}", command, count=1)
 
 
+# what a shell reads before its first operator: plain runs, '...' (literal), "..." (with
+# backslash escapes) and escaped characters; the match stops at an operator, or at a quote
+# or backslash that is never closed
+_BEFORE_OPERATOR = re.compile(r"""(?:[^'"\\;&|]+|'[^']*'|"(?:[^"\\]|\\.)*"|\\.)*""", re.S)
+
+
 def split_at_operator(text: str) -> tuple[str, str]:
     """`text` up to its first unquoted shell operator (; & |), and the rest."""
-    quote = ""
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote == "'":
-            quote = "" if char == "'" else quote
-        elif char == "\\":
-            i += 1  # an escaped character, in double quotes or none
-        elif quote == '"':
-            quote = "" if char == '"' else quote
-        elif char in "'\"":
-            quote = char
-        elif char in ";&|":
-            return text[:i], text[i:]
-        i += 1
-    return text, ""
+    match = _BEFORE_OPERATOR.match(text)  # always matches, if only ""
+    end = match.end() if match else 0
+    if end < len(text) and text[end] in ";&|":
+        return text[:end], text[end:]
+    return text, ""  # no operator, or an unclosed quote: all of it is arguments
 
 
 def _rewrite(tokens: list[str], workdir: Path) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from snakemake_executor_domino.command import CommandError, portable_command
+from snakemake_executor_domino.command import CommandError, portable_command, split_at_operator
 from snakemake_executor_domino.exceptions import ConfigurationError
 
 WORKDIR = Path("/home/me/project/sub")
@@ -157,3 +157,17 @@ def test_the_job_command_gets_the_rules_cores_not_the_machines():
     assert with_cores(command, 3) == "python -m snakemake --target-jobs 'a:' --cores 3 --attempt 1"
     assert with_cores("snakemake --cores 8 x", 4) == "snakemake --cores 4 x"
     assert with_cores("snakemake x", 4) == "snakemake x"  # nothing to replace
+
+
+@pytest.mark.parametrize(("text", "split"), [
+    ("--a 1 && python -c 'x'", ("--a 1 ", "&& python -c 'x'")),
+    ("--a 'x;y' --b \"p|q\" ; rest", ("--a 'x;y' --b \"p|q\" ", "; rest")),
+    ("--a \"say \\\"&\\\"\" | tee", ("--a \"say \\\"&\\\"\" ", "| tee")),
+    ("--a 'back\\' & b", ("--a 'back\\' ", "& b")),  # no escapes in single quotes
+    ("--a x\\;y; z", ("--a x\\;y", "; z")),
+    ("--a 'unclosed ; b", ("--a 'unclosed ; b", "")),
+    ("--a trailing\\", ("--a trailing\\", "")),
+    ("", ("", "")),
+])
+def test_split_at_operator_stops_at_the_first_unquoted_operator(text, split):
+    assert split_at_operator(text) == split
