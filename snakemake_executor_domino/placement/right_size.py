@@ -21,7 +21,7 @@ from typing import Any
 
 from snakemake_executor_domino.domino import HardwareTier
 from snakemake_executor_domino.exceptions import ConfigurationError
-from snakemake_executor_domino.formatting import size
+from snakemake_executor_domino.formatting import count, size
 from snakemake_executor_domino.placement.sizing import Ask, smallest_fit
 from snakemake_executor_domino.report.records import JobRecord, read_runs
 
@@ -44,8 +44,8 @@ class Sized:
 
     @property
     def reason(self) -> str:
-        runs = f"{self.peak.jobs} run{'s' if self.peak.jobs != 1 else ''}"
-        return f"sized from history ({runs}, peak {size(self.peak.peak_bytes)})"
+        return (f"sized from history ({count(self.peak.jobs, 'run')}, "
+                f"peak {size(self.peak.peak_bytes)})")
 
 
 def peak_of(records: Iterable[JobRecord], rule: str, wildcards: dict[str, str],
