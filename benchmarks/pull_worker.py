@@ -34,7 +34,7 @@ def main(url: str, project: str, commit: str, path: str, target: str) -> None:
     start = time.perf_counter()
     size = client.download_file(
         commit, path, Path(target), expected_size=entry.size, expected_key=entry.key
-    )
+    ).size
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "bytes": size, "hwm_before_mib": before,
                       "hwm_after_mib": vm_hwm_mib()}))

@@ -26,6 +26,7 @@ from snakemake_executor_domino.domino.errors import (
 )
 from snakemake_executor_domino.domino.http import Http, reason
 from snakemake_executor_domino.domino.keys import (
+    SCHEMES,
     BackgroundDigester,
     Digester,
     Digests,
@@ -33,7 +34,7 @@ from snakemake_executor_domino.domino.keys import (
     KeyScheme,
     file_digests,
 )
-from snakemake_executor_domino.domino.models import FileEntry, Uploaded
+from snakemake_executor_domino.domino.models import Downloaded, FileEntry, Uploaded
 from snakemake_executor_domino.domino.retry import BUDGETS
 from snakemake_executor_domino.domino.retry import attempts as retry_attempts
 
@@ -163,19 +164,24 @@ class FileCalls:
         expected_key: str | None = None,
         expected_sha1: str | None = None,
         attempts: int = 4,
-    ) -> int:
+    ) -> Downloaded:
         """Stream a file to a temp file beside `target`, verify it, rename atomically.
 
         `expected_sha1`: the content's SHA-1 as the job recorded it (files/outputs.py),
         where no listing gave Domino's key. A broken or short transfer is retried from the
-        start; nothing but a verified file ever appears at `target`. Returns the number of
-        bytes written.
+        start; nothing but a verified file ever appears at `target`. Every digest is taken
+        as the bytes pass, whatever the check needs: a caller that records the file's SHA-1
+        (the run record's provenance) would otherwise read it all again.
         """
-        def once() -> int:
+        def once() -> Downloaded:
             with replacing(target) as out:
-                return self._download_once(
-                    commit_id, project_path, out, expected_size, expected_key, expected_sha1
+                written, digests = self._download_once(
+                    commit_id, project_path, out, expected_size, expected_key, expected_sha1,
+                    every_digest=True,
                 )
+            whole = "sha1" in digests and "git-blob" in digests
+            return Downloaded(written, Digests(digests["sha1"], digests["git-blob"])
+                              if whole else None)
 
         return self._retried(project_path, attempts, once)
 
@@ -210,9 +216,11 @@ class FileCalls:
         expected_size: int | None,
         expected_key: str | None,
         expected_sha1: str | None = None,
-    ) -> int:
+        every_digest: bool = False,
+    ) -> tuple[int, dict[str, str]]:
         """One transfer into `out`; raises, so that the caller discards what it wrote,
-        unless every size and digest Domino or the job stated matches."""
+        unless every size and digest Domino or the job stated matches. Returns the bytes
+        written and the digests taken: those the checks need, or with `every_digest` all."""
         label = f"download {project_path} from commit {commit_id[:12]}"
         response = self.http.request(
             "GET", self.content_path(commit_id, project_path, expected_key),
@@ -222,6 +230,7 @@ class FileCalls:
         size = expected_size if expected_size is not None else _int_or_none(announced)
         schemes = self.keys.schemes_to_compute() if expected_key else ()
         schemes = (*schemes, "sha1") if expected_sha1 else schemes
+        schemes = SCHEMES if every_digest else schemes
         # a big file is hashed on another core while the next bytes arrive
         big = size is None or size > BACKGROUND_HASH_MIN
         digester = BackgroundDigester(size, schemes) if big and schemes else Digester(size, schemes)
@@ -248,7 +257,7 @@ class FileCalls:
             self.keys.check_download(project_path, expected_key, digests)
         except KeyMismatch as exc:
             raise IntegrityError(f"{label}: {exc}") from None
-        return written
+        return written, digests
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from snakemake_executor_domino.domino.keys import Digests
 
 # Statuses a job can end in; everything else is still on its way.
 SUCCEEDED = "Succeeded"
@@ -75,6 +78,16 @@ class Uploaded:
     path: str
     size: int | None
     key: str | None
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """What a download wrote: its bytes, and the digests of those bytes where both could
+    be taken in passing (the size known beforehand), so its caller need not read the file
+    again to learn them."""
+
+    size: int
+    digests: Digests | None
 
 
 @dataclass(frozen=True)

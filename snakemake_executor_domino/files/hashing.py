@@ -19,6 +19,12 @@ class FileHasher:
     def sha1(self, path: Path) -> str:
         return self.digests(path).sha1
 
+    def remember(self, path: Path, digests: Digests) -> None:
+        """`digests` are those of the file now at `path` (taken as it was written)."""
+        stat = path.stat()
+        with self._lock:
+            self._cache[str(path.resolve())] = (stat.st_size, stat.st_mtime_ns, digests)
+
     def digests(self, path: Path) -> Digests:
         stat = path.stat()
         key = str(path.resolve())

@@ -363,10 +363,12 @@ class Transfer:
         if held is not None and check and in_commit and write_bundled(
                 held, target, entry.size, check):
             return
-        self.client.download_file(
+        got = self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,
             expected_sha1=sha1,
         )
+        if got.digests is not None:  # the run record's provenance reads no GiB twice
+            self.hasher.remember(target, got.digests)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -162,3 +163,21 @@ def test_a_manifest_copy_unlike_what_the_job_recorded_is_downloaded_instead(by_p
                                     manifest=transfer.read_manifest(commit, MANIFEST))
     assert (pulled, missing) == (["a.txt"], [])
     assert (transfer.workdir / "a.txt").read_text() == "made\n"
+
+
+def test_a_pulled_file_is_not_read_again_for_its_digests(domino, tmp_path, monkeypatch):
+    """The download took every digest as the bytes passed; the run record's provenance
+    (and a later push check) take them from there instead of reading the file again."""
+    client, commit = _commit(domino, tmp_path, {"big.csv": "row\n" * 1000})
+    transfer = _transfer(client, tmp_path)
+    transfer.pull(commit, ["big.csv"])
+    local = transfer.workdir / "big.csv"
+
+    def unread(path):
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr("snakemake_executor_domino.files.hashing.file_digests", unread)
+    assert transfer.hasher.sha1(local) == hashlib.sha1(local.read_bytes()).hexdigest()
+    local.write_text("changed\n")  # a file that changed since is read again
+    with pytest.raises(AssertionError, match="read again"):
+        transfer.hasher.sha1(local)

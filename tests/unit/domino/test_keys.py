@@ -39,9 +39,12 @@ def download(client, target, key):
 @pytest.mark.parametrize("key, scheme", [(SHA1, "sha1"), (GIT_BLOB, "git-blob")])
 def test_a_matching_download_confirms_the_scheme(client, fake, tmp_path, key, scheme):
     serve(fake, DATA)
-    assert download(client, tmp_path / "out.csv", key) == len(DATA)
+    got = download(client, tmp_path / "out.csv", key)
+    assert got.size == len(DATA)
     assert client.keys.confirmed == scheme
     assert (tmp_path / "out.csv").read_bytes() == DATA
+    # every digest comes back, not only the one checked: the caller need not read it again
+    assert got.digests == file_digests(tmp_path / "out.csv")
 
 
 def test_confirmed_scheme_refuses_a_corrupted_download(client, fake, tmp_path):
