@@ -120,6 +120,14 @@ def file_digests(path: Path) -> Digests:
     return Digests(sha1=found["sha1"], git_blob=found["git-blob"])
 
 
+def bytes_digests(data: bytes) -> Digests:
+    """What file_digests says of a file holding exactly `data`."""
+    digester = Digester(len(data))
+    digester.update(data)
+    found = digester.hexdigests()
+    return Digests(sha1=found["sha1"], git_blob=found["git-blob"])
+
+
 def matching_scheme(key: str | None, digests: dict[str, str]) -> str | None:
     if not key:
         return None

@@ -130,7 +130,8 @@ def _inline_manifest(path: str, recorded: bytes, carried: bytes) -> str:
                      inline={path: base64.b64encode(carried).decode()})
 
 
-def test_a_small_output_comes_in_its_manifest_without_a_download(by_path, tmp_path):
+def test_a_small_output_comes_in_its_manifest_without_a_download(by_path, tmp_path,
+                                                                  monkeypatch):
     domino = by_path
     # the commit lacks a.txt, so only the manifest's copy can bring it back
     client, commit = _commit(domino, tmp_path, {
@@ -140,6 +141,7 @@ def test_a_small_output_comes_in_its_manifest_without_a_download(by_path, tmp_pa
                                     manifest=transfer.read_manifest(commit, MANIFEST))
     assert (pulled, missing) == (["a.txt"], [])
     assert (transfer.workdir / "a.txt").read_text() == "made\n"
+    _known_without_reading(transfer, transfer.workdir / "a.txt", monkeypatch)
 
 
 def test_a_manifest_copy_is_not_taken_where_dominoignore_kept_the_file_out(by_path, tmp_path):
@@ -165,19 +167,23 @@ def test_a_manifest_copy_unlike_what_the_job_recorded_is_downloaded_instead(by_p
     assert (transfer.workdir / "a.txt").read_text() == "made\n"
 
 
-def test_a_pulled_file_is_not_read_again_for_its_digests(domino, tmp_path, monkeypatch):
-    """The download took every digest as the bytes passed; the run record's provenance
-    (and a later push check) take them from there instead of reading the file again."""
-    client, commit = _commit(domino, tmp_path, {"big.csv": "row\n" * 1000})
-    transfer = _transfer(client, tmp_path)
-    transfer.pull(commit, ["big.csv"])
-    local = transfer.workdir / "big.csv"
+
+def _known_without_reading(transfer: Transfer, local: Path, monkeypatch) -> None:
+    """The transfer took `local`'s digests as it wrote it: the run record's provenance
+    (and a later push check) get them without reading the file again, until it changes."""
 
     def unread(path):
         raise AssertionError(f"{path} read again")
 
     monkeypatch.setattr("snakemake_executor_domino.files.hashing.file_digests", unread)
     assert transfer.hasher.sha1(local) == hashlib.sha1(local.read_bytes()).hexdigest()
-    local.write_text("changed\n")  # a file that changed since is read again
+    local.write_text("changed since\n")
     with pytest.raises(AssertionError, match="read again"):
         transfer.hasher.sha1(local)
+
+
+def test_a_downloaded_file_is_not_read_again_for_its_digests(domino, tmp_path, monkeypatch):
+    client, commit = _commit(domino, tmp_path, {"big.csv": "row\n" * 1000})
+    transfer = _transfer(client, tmp_path)
+    transfer.pull(commit, ["big.csv"])
+    _known_without_reading(transfer, transfer.workdir / "big.csv", monkeypatch)
