@@ -179,9 +179,7 @@ class FileCalls:
                     commit_id, project_path, out, expected_size, expected_key, expected_sha1,
                     every_digest=True,
                 )
-            whole = "sha1" in digests and "git-blob" in digests
-            return Downloaded(written, Digests(digests["sha1"], digests["git-blob"])
-                              if whole else None)
+            return Downloaded(written, Digests.taken(digests))
 
         return self._retried(project_path, attempts, once)
 

@@ -109,6 +109,13 @@ class Digests:
     def candidates(self) -> dict[str, str]:
         return {"sha1": self.sha1, "git-blob": self.git_blob}
 
+    @classmethod
+    def taken(cls, found: dict[str, str]) -> Digests | None:
+        """From a Digester's hexdigests: None unless both were taken."""
+        if "sha1" not in found or "git-blob" not in found:
+            return None
+        return cls(sha1=found["sha1"], git_blob=found["git-blob"])
+
 
 def file_digests(path: Path) -> Digests:
     size = path.stat().st_size
@@ -116,16 +123,20 @@ def file_digests(path: Path) -> Digests:
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(_CHUNK), b""):
             digester.update(chunk)
-    found = digester.hexdigests()
-    return Digests(sha1=found["sha1"], git_blob=found["git-blob"])
+    return _both(digester)
 
 
 def bytes_digests(data: bytes) -> Digests:
     """What file_digests says of a file holding exactly `data`."""
     digester = Digester(len(data))
     digester.update(data)
-    found = digester.hexdigests()
-    return Digests(sha1=found["sha1"], git_blob=found["git-blob"])
+    return _both(digester)
+
+
+def _both(digester: Digester) -> Digests:
+    found = Digests.taken(digester.hexdigests())
+    assert found is not None  # a Digester of a known size takes both
+    return found
 
 
 def matching_scheme(key: str | None, digests: dict[str, str]) -> str | None:
