@@ -3,13 +3,13 @@ read into memory once per pack, and a file of it written where a download would 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import tarfile
 from pathlib import Path
 
 from snakemake_executor_domino.atomic_write import replacing
+from snakemake_executor_domino.domino.keys import Digests, bytes_digests
 
 
 def unpacked(data: bytes) -> dict[str, bytes]:
@@ -27,12 +27,15 @@ def unpacked(data: bytes) -> dict[str, bytes]:
     return files
 
 
-def write_bundled(data: bytes | None, target: Path, size: int, sha1: str) -> bool:
+def write_bundled(data: bytes | None, target: Path, size: int, sha1: str) -> Digests | None:
     """Write a file from its pack's archive or its job's manifest as a download would (a
-    temp file beside it, renamed); False, writing nothing, unless it is exactly what the
-    job recorded."""
-    if data is None or len(data) != size or hashlib.sha1(data).hexdigest() != sha1.lower():
-        return False
+    temp file beside it, renamed), and return its digests; None, writing nothing, unless it
+    is exactly what the job recorded."""
+    if data is None or len(data) != size:
+        return None
+    digests = bytes_digests(data)
+    if digests.sha1 != sha1.lower():
+        return None
     with replacing(target) as out:
         out.write(data)
-    return True
+    return digests

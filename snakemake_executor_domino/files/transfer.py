@@ -20,7 +20,6 @@ from pathlib import Path, PurePosixPath
 
 from snakemake_executor_domino.domino import DominoClient, DominoNotFound, FileEntry
 from snakemake_executor_domino.domino.ignore_rules import IgnoreRules, read_rules
-from snakemake_executor_domino.domino.keys import bytes_digests
 from snakemake_executor_domino.exceptions import TransferError
 from snakemake_executor_domino.files.commit_index import CommitIndex, CommitIndexes, Known
 from snakemake_executor_domino.files.hashing import FileHasher
@@ -361,9 +360,9 @@ class Transfer:
         held = inline if inline is not None else self.indexes.bundled(commit_id, entry.path)
         in_commit = entry.key is not None or (
             kept is not None and not kept.is_ignored(entry.path))
-        if held is not None and check and in_commit and write_bundled(
-                held, target, entry.size, check):
-            self.hasher.remember(target, bytes_digests(held))
+        written = write_bundled(held, target, entry.size, check) if check and in_commit else None
+        if written is not None:  # its digests too: provenance need not read it again
+            self.hasher.remember(target, written)
             return
         got = self.client.download_file(
             commit_id, entry.path, target, expected_size=entry.size, expected_key=entry.key,

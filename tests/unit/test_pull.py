@@ -167,7 +167,6 @@ def test_a_manifest_copy_unlike_what_the_job_recorded_is_downloaded_instead(by_p
     assert (transfer.workdir / "a.txt").read_text() == "made\n"
 
 
-
 def _known_without_reading(transfer: Transfer, local: Path, monkeypatch) -> None:
     """The transfer took `local`'s digests as it wrote it: the run record's provenance
     (and a later push check) get them without reading the file again, until it changes."""
