@@ -10,11 +10,12 @@ A line torn by a crash is skipped on reading.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,9 @@ class OutputRecord:
     recorded_ms: int
     job: JobRecord
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": "output", **asdict(self), "job": asdict(self.job)}
+    def to_dict(self, job: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The line's fields; `job`: the job's fields, where the caller has them already."""
+        return {"type": "output", **shallow(self), "job": shallow(self.job) if job is None else job}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutputRecord:
@@ -101,6 +103,17 @@ class OutputRecord:
             recorded_ms=int(data.get("recorded_ms") or 0),
             job=JobRecord.from_dict(data["job"]),
         )
+
+
+def shallow(record: Any) -> dict[str, Any]:
+    """A record's fields by name, values as they are: what json.dumps needs. (asdict copies
+    every nested value, once per line, and a finished job writes one line per output.)"""
+    return {name: getattr(record, name) for name in _names(type(record))}
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)
@@ -161,7 +174,8 @@ class RunLog:
 
     def job(self, record: JobRecord, outputs: Iterable[OutputRecord] = ()) -> None:
         """A finished job's line, with the lines of the files pulled back for it."""
-        self.write({"type": "job", **asdict(record)}, *(o.to_dict() for o in outputs))
+        job = shallow(record)
+        self.write({"type": "job", **job}, *(o.to_dict(job) for o in outputs))
 
 
 def read_run(path: Path) -> Run:
