@@ -226,9 +226,11 @@ class FileCalls:
         )
         announced = response.headers.get("Content-Length")
         size = expected_size if expected_size is not None else _int_or_none(announced)
-        schemes = self.keys.schemes_to_compute() if expected_key else ()
-        schemes = (*schemes, "sha1") if expected_sha1 else schemes
-        schemes = SCHEMES if every_digest else schemes
+        if every_digest:
+            schemes = SCHEMES
+        else:
+            schemes = self.keys.schemes_to_compute() if expected_key else ()
+            schemes = (*schemes, "sha1") if expected_sha1 else schemes
         # a big file is hashed on another core while the next bytes arrive
         big = size is None or size > BACKGROUND_HASH_MIN
         digester = BackgroundDigester(size, schemes) if big and schemes else Digester(size, schemes)

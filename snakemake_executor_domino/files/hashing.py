@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -21,9 +22,7 @@ class FileHasher:
 
     def remember(self, path: Path, digests: Digests) -> None:
         """`digests` are those of the file now at `path` (taken as it was written)."""
-        stat = path.stat()
-        with self._lock:
-            self._cache[str(path.resolve())] = (stat.st_size, stat.st_mtime_ns, digests)
+        self._keep(str(path.resolve()), path.stat(), digests)
 
     def digests(self, path: Path) -> Digests:
         stat = path.stat()
@@ -33,6 +32,10 @@ class FileHasher:
         if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns):
             return cached[2]
         digests = file_digests(path)
+        self._keep(key, stat, digests)
+        return digests
+
+    def _keep(self, key: str, stat: os.stat_result, digests: Digests) -> None:
+        """Remember `digests` for the file at `key` while it has `stat`'s size and mtime."""
         with self._lock:
             self._cache[key] = (stat.st_size, stat.st_mtime_ns, digests)
-        return digests
